@@ -1,0 +1,124 @@
+// lpd-proto.h - RFC 1179 client core on a plain socket fd (no CUPS calls).
+//
+// Copyright 2026 The cups-lpr authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// One protocol step per function.  Every wait polls the socket together with a cancel fd and an
+// optional extra fd (the CUPS side channel), is bounded by the connection's timeout, and runs a
+// clock tick (progress lines) without touching the data path.
+
+#ifndef LPD_PROTO_H
+#define LPD_PROTO_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "text.h"
+
+#define LPD_NACK_TEXT_MAX 1024          // we keep at most this much of a server's error text
+#define LPD_QUEUE_LISTING_MAX (64 * 1024) // a queue listing longer than this is cut
+
+// RFC 1179 section 7.2 field limits.
+#define LPD_HOST_MAX   31
+#define LPD_USER_MAX   31
+#define LPD_CLASS_MAX  31
+#define LPD_JOB_MAX    99
+#define LPD_TITLE_MAX  79
+#define LPD_SOURCE_MAX 131
+
+typedef enum lpd_step_e                 // where in the protocol a connection is
+{
+  LPD_STEP_NONE,
+  LPD_STEP_COMMAND,                     // "\2queue\n" and its ack
+  LPD_STEP_CONTROL,                     // control-file subcommand line and its ack
+  LPD_STEP_CONTROL_END,                 // control-file bytes, NUL and the ack
+  LPD_STEP_DATA,                        // data-file subcommand line and its ack
+  LPD_STEP_DATA_SEND,                   // data-file bytes
+  LPD_STEP_DATA_END,                    // NUL (or half-close) and the final ack
+  LPD_STEP_QUERY,                       // queue state or removal request
+  LPD_STEP_ABORT                        // abort subcommand
+} lpd_step_t;
+
+typedef enum lpd_result_e
+{
+  LPD_OK,                               // acknowledged (or done)
+  LPD_NACK,                             // server sent a non-zero ack: code and text are set
+  LPD_CLOSED,                           // server closed the connection
+  LPD_TIMEOUT,                          // no progress within the timeout
+  LPD_IO_ERROR,                         // socket error: err is set
+  LPD_CANCELED,                         // the cancel fd became readable
+  LPD_INPUT_ERROR,                      // reading the job data failed: err is set
+  LPD_TOO_BIG                           // a reply exceeded its cap
+} lpd_result_t;
+
+typedef struct lpd_hooks_s              // what else every wait services
+{
+  int  fd;                              // extra fd to watch for input, or -1
+  void (*on_fd)(void *ctx);             // called when fd is readable
+  void (*on_tick)(void *ctx);           // called about every tick_ms while waiting or sending
+  int  tick_ms;
+  void *ctx;
+} lpd_hooks_t;
+
+typedef struct lpd_conn_s
+{
+  int                fd;                // connected socket (made non-blocking by lpdConnInit)
+  int                cancel_fd;         // readable means "stop now", or -1
+  int                timeout_ms;        // longest wait for any network progress
+  const lpd_hooks_t  *hooks;            // or NULL
+  _Atomic uint64_t   *counter;          // bumped with every data byte sent, or NULL
+  bool               zerocopy;          // use sendfile(2)/splice(2) where possible
+  lpd_step_t         step;              // step in progress or failed
+  int                code;              // NACK octet
+  char               text[LPD_NACK_TEXT_MAX]; // raw text the server sent after a NACK
+  size_t             textlen;
+  int                err;               // errno of the last I/O error
+  uint64_t           input_bytes;       // bytes consumed from a stream input
+  int64_t            last_tick_ns;
+  char               *copybuf;          // read/write fallback buffer (allocated on demand)
+} lpd_conn_t;
+
+typedef struct lpd_control_s            // what goes into a control file (already sanitized)
+{
+  const char *host;                     // H: host name, also in file names
+  const char *user;                     // P: user
+  const char *jobname;                  // J: job name
+  const char *source;                   // N: source file name
+  const char *title;                    // T: title, or NULL for none
+  const char *banner_class;             // C: class (banner only)
+  bool       banner;                    // C and L lines
+  char       format;                    // print letter (RFC 1179 section 7.3)
+  int        copies;                    // print lines
+  int        jobnum;                    // 0-999
+} lpd_control_t;
+
+void         lpdConnInit(lpd_conn_t *c, int fd, int cancel_fd, int timeout_ms,
+                         const lpd_hooks_t *hooks);
+void         lpdConnClose(lpd_conn_t *c);
+void         lpdConnReset(lpd_conn_t *c);
+const char   *lpdStepName(lpd_step_t step);
+const char   *lpdResultName(lpd_result_t r);
+
+lpd_result_t lpdReceiveJob(lpd_conn_t *c, const char *queue);
+lpd_result_t lpdSubcommand(lpd_conn_t *c, int type, uint64_t count, const char *name);
+lpd_result_t lpdSendBuffer(lpd_conn_t *c, const void *buf, size_t len);
+lpd_result_t lpdSendFile(lpd_conn_t *c, int fd, off_t offset, uint64_t len);
+lpd_result_t lpdSendStream(lpd_conn_t *c, int infd);
+lpd_result_t lpdEndFile(lpd_conn_t *c);
+lpd_result_t lpdFinishStream(lpd_conn_t *c);
+lpd_result_t lpdAbortJob(lpd_conn_t *c);
+lpd_result_t lpdReadAck(lpd_conn_t *c);
+lpd_result_t lpdWriteAll(lpd_conn_t *c, const void *buf, size_t len);
+lpd_result_t lpdQuery(lpd_conn_t *c, int command, const char *queue, const char *operands,
+                      lpr_buf_t *reply);
+
+bool         lpdQueueNameValid(const char *queue);
+bool         lpdControlBuild(const lpd_control_t *ctl, lpr_buf_t *out);
+bool         lpdFileName(char *buf, size_t size, char type, int jobnum, const char *host);
+size_t       lpdSanitize(char *dst, size_t dstsize, const char *src, size_t maxbytes);
+void         lpdSanitizeHost(char *dst, size_t dstsize, const char *src);
+
+#endif // LPD_PROTO_H

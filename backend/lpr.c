@@ -1,0 +1,178 @@
+// lpr.c - main() of the cups-lpr backend: CUPS's argv/env contract in, CUPS_BACKEND_* out.
+//
+// Copyright 2026 The cups-lpr authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// Usage (as cupsd runs it): lpr job-id user title copies options [file]
+// With no arguments it prints the discovery line for the lpr:// scheme.
+
+#include "config.h"
+#include "job.h"
+#include "options.h"
+#include "sidechannel.h"
+#include "status.h"
+
+#include <cups/backend.h>
+#include <cups/cups.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cancel_pipe[2] = { -1, -1 };   // SIGTERM writes here; every wait polls the read end
+
+// 'on_sigterm()' - Only say that we must stop; the waits notice.
+static void
+on_sigterm(int sig)
+{
+  int     saved = errno;
+  ssize_t n;
+
+  (void)sig;
+  n = write(cancel_pipe[1], "x", 1);
+  (void)n;
+  errno = saved;
+}
+
+// 'setup_signals()' - SIGTERM/SIGINT through a self-pipe, SIGPIPE ignored.
+static bool
+setup_signals(void)
+{
+  struct sigaction sa;
+
+  if (pipe2(cancel_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+    return (false);
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL);
+  sa.sa_handler = on_sigterm;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  return (true);
+}
+
+// 'exit_code()' - The CUPS_BACKEND_* code for a result.
+static int
+exit_code(lpr_result_t r)
+{
+  switch (r)
+  {
+    case LPR_RESULT_OK :            return (CUPS_BACKEND_OK);
+    case LPR_RESULT_HOLD :          return (CUPS_BACKEND_HOLD);
+    case LPR_RESULT_STOP :          return (CUPS_BACKEND_STOP);
+    case LPR_RESULT_RETRY :         return (CUPS_BACKEND_RETRY);
+    case LPR_RESULT_RETRY_CURRENT : return (CUPS_BACKEND_RETRY_CURRENT);
+    case LPR_RESULT_CANCELED :
+    case LPR_RESULT_FAILED :
+    default :                       return (CUPS_BACKEND_FAILED);
+  }
+}
+
+// 'finish()' - Clear every printer-state-reason we set, then return the exit code.
+static int
+finish(lpr_result_t r)
+{
+  lprStatusReasonsClear();
+  return (exit_code(r));
+}
+
+// 'parse_job_id()' - argv[1] as a positive job id.
+static bool
+parse_number(const char *s, long min, long max, int *out)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max)
+    return (false);
+  *out = (int)v;
+  return (true);
+}
+
+// 'main()' - Deliver one job to an LPD queue.
+int
+main(int argc, char *argv[])
+{
+  static lpr_job_t job;
+  const char       *uri, *tmpdir, *cachedir;
+  char             err[512];
+  int              num_opts;
+  cups_option_t    *opts = NULL;
+  int              sc_fd;
+
+  // Claim the side-channel fd before anything else can be opened as fd 4.
+  sc_fd = lprSideChannelOpen();
+  lprStatusInit(2);
+
+  if (argc == 1)
+  {
+    puts("network lpr \"Unknown\" \"LPD/LPR queue (cups-lpr)\"");
+    return (CUPS_BACKEND_OK);
+  }
+  if (argc != 6 && argc != 7)
+  {
+    lprStatus("ERROR", "Usage: %s job-id user title copies options [file]", argv[0]);
+    return (CUPS_BACKEND_FAILED);
+  }
+  if (!setup_signals())
+  {
+    lprStatus("ERROR", "Unable to set up signal handling: %s", strerror(errno));
+    return (CUPS_BACKEND_FAILED);
+  }
+
+  lprOptionsDefaults(&job.opt);
+  job.sc_fd     = sc_fd;
+  job.sock_fd   = -1;
+  job.cancel_fd = cancel_pipe[0];
+  job.file      = argc == 7 ? argv[6] : NULL;
+  if (!parse_number(argv[1], 0, 2147483647, &job.id))
+  {
+    lprStatus("ERROR", "Bad job id \"%s\"", argv[1]);
+    return (CUPS_BACKEND_FAILED);
+  }
+  if (!parse_number(argv[4], 1, 9999, &job.copies))
+  {
+    lprStatus("ERROR", "Bad number of copies \"%s\" (1 to 9999)", argv[4]);
+    return (CUPS_BACKEND_FAILED);
+  }
+
+  // DEVICE_URI keeps the credentials that cupsd strips from argv[0].
+  if ((uri = cupsBackendDeviceURI(argv)) == NULL)
+  {
+    lprStatus("ERROR", "No device URI (DEVICE_URI is not set)");
+    return (CUPS_BACKEND_STOP);
+  }
+  if (!lprParseURI(uri, &job.uri, &job.opt, err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Queue misconfigured: %s", err);
+    return (CUPS_BACKEND_STOP);
+  }
+  if (!lprParseJobOptions(argv[5], &job.opt, err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Job held: %s (change it with lp -i JOB -o ... and release the job)",
+              err);
+    return (CUPS_BACKEND_HOLD);
+  }
+
+  if ((tmpdir = getenv("TMPDIR")) == NULL || !*tmpdir)
+    tmpdir = "/tmp";
+  if ((cachedir = getenv("CUPS_CACHEDIR")) == NULL || !*cachedir ||
+      access(cachedir, W_OK) != 0)
+    cachedir = tmpdir;
+  job.tmpdir   = tmpdir;
+  job.cachedir = cachedir;
+  job.in_class = getenv("CLASS") != NULL;
+
+  num_opts = cupsParseOptions(argv[5], 0, &opts);
+  lprJobSetup(&job, argv[2], argv[3], cupsGetOption("job-originating-host-name", num_opts,
+                                                    opts));
+  cupsFreeOptions(num_opts, opts);
+
+  return (finish(lprJobRun(&job)));
+}

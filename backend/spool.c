@@ -1,0 +1,335 @@
+// spool.c - where the job's bytes come from: a file, stdin, memory, or a temp spool file.
+//
+// Copyright 2026 The cups-lpr authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// A spool file is created with O_TMPFILE (or unlinked the moment it exists), mode 0600, so it
+// can never be left behind, whatever ends the process.
+
+#include "config.h"
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SPOOL_BUF_SIZE   (256 * 1024)
+#define SPLICE_CHUNK     (1 << 20)
+#define SPOOL_MIN_FREE   (1024 * 1024)  // refuse to start spooling with less than this free
+
+// 'lprInputOpenFile()' - Use a file named on the command line (argv[6]): never copied.
+bool
+lprInputOpenFile(lpr_input_t *in, const char *path, int *err)
+{
+  struct stat st;
+
+  memset(in, 0, sizeof(*in));
+  in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (in->fd < 0 || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode))
+  {
+    *err = in->fd < 0 ? errno : (errno ? errno : EINVAL);
+    if (in->fd >= 0)
+    {
+      if (!S_ISREG(st.st_mode))
+        *err = EINVAL;
+      close(in->fd);
+    }
+    in->fd = -1;
+    return (false);
+  }
+  in->size    = st.st_size;
+  in->is_file = true;
+  in->eof     = true;
+  return (true);
+}
+
+// 'lprInputStdin()' - Use the job's stdin (size unknown until it is read).
+void
+lprInputStdin(lpr_input_t *in, int fd)
+{
+  memset(in, 0, sizeof(*in));
+  in->fd   = fd;
+  in->size = -1;
+}
+
+// 'lprInputClose()' - Release what the input holds (a spool file disappears with its fd).
+void
+lprInputClose(lpr_input_t *in)
+{
+  if ((in->spooled || in->is_file) && in->fd >= 0)
+    close(in->fd);
+  in->fd = -1;
+  free(in->held);
+  in->held = NULL;
+  in->held_len = 0;
+}
+
+// 'wait_input()' - Wait until fd is readable (or at EOF), servicing cancel and hooks.
+static lpr_spool_result_t
+wait_input(int fd, int cancel_fd, const lpd_hooks_t *hooks)
+{
+  struct pollfd p[3];
+  int           n, tick = hooks && hooks->on_tick ? hooks->tick_ms : -1;
+
+  for (;;)
+  {
+    n = 0;
+    p[n].fd = fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
+    if (cancel_fd >= 0)
+    {
+      p[n].fd = cancel_fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
+    }
+    if (hooks && hooks->fd >= 0 && hooks->on_fd)
+    {
+      p[n].fd = hooks->fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
+    }
+    if (poll(p, (nfds_t)n, tick) < 0)
+    {
+      if (errno == EINTR)
+        continue;
+      return (LPR_SPOOL_INPUT_ERROR);
+    }
+    if (cancel_fd >= 0 && p[1].revents)
+      return (LPR_SPOOL_CANCELED);
+    if (hooks && hooks->fd >= 0 && hooks->on_fd && p[n - 1].revents)
+      hooks->on_fd(hooks->ctx);
+    if (hooks && hooks->on_tick)
+      hooks->on_tick(hooks->ctx);
+    if (p[0].revents)
+      return (LPR_SPOOL_OK);
+  }
+}
+
+// 'lprInputWait()' - Wait for the first input (immediate mode connects only then).
+lpr_spool_result_t
+lprInputWait(lpr_input_t *in, int cancel_fd, const lpd_hooks_t *hooks)
+{
+  if (in->is_file || in->eof)
+    return (LPR_SPOOL_OK);
+  return (wait_input(in->fd, cancel_fd, hooks));
+}
+
+// 'lprInputHold()' - Read stdin into memory until EOF or max bytes (then *held* is a prefix).
+//
+// With max == 0 it reads what is available now (one read), which immediate mode uses to tell
+// an empty job from a real one without waiting for the rest.
+lpr_spool_result_t
+lprInputHold(lpr_input_t *in, size_t max, int cancel_fd, const lpd_hooks_t *hooks, int *err)
+{
+  size_t             want = max ? max : SPOOL_BUF_SIZE;
+  unsigned char      *p;
+  ssize_t            n;
+  lpr_spool_result_t r;
+
+  if (in->is_file || in->eof)
+    return (LPR_SPOOL_OK);
+  if (!in->held)
+  {
+    if ((in->held = malloc(want)) == NULL)
+    {
+      *err = ENOMEM;
+      return (LPR_SPOOL_INPUT_ERROR);
+    }
+  }
+  else if ((p = realloc(in->held, in->held_len + want)) != NULL)
+    in->held = p;
+  else
+  {
+    *err = ENOMEM;
+    return (LPR_SPOOL_INPUT_ERROR);
+  }
+  want += in->held_len;
+  while (in->held_len < want)
+  {
+    if ((r = wait_input(in->fd, cancel_fd, hooks)) != LPR_SPOOL_OK)
+      return (r);
+    n = read(in->fd, in->held + in->held_len, want - in->held_len);
+    if (n < 0)
+    {
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
+      *err = errno;
+      return (LPR_SPOOL_INPUT_ERROR);
+    }
+    if (n == 0)
+    {
+      in->eof  = true;
+      in->size = (int64_t)in->held_len;
+      break;
+    }
+    in->held_len += (size_t)n;
+    if (max == 0)
+      break;
+  }
+  return (LPR_SPOOL_OK);
+}
+
+// 'open_tmp()' - An anonymous 0600 file in dir: O_TMPFILE, else mkstemp + unlink at once.
+static int
+open_tmp(const char *dir, int *err)
+{
+  char path[1024];
+  int  fd;
+
+#ifdef O_TMPFILE
+  if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+    return (fd);
+#endif
+  if (snprintf(path, sizeof(path), "%s/cups-lpr-XXXXXX", dir) >= (int)sizeof(path))
+  {
+    *err = ENAMETOOLONG;
+    return (-1);
+  }
+  if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+  {
+    *err = errno;
+    return (-1);
+  }
+  unlink(path);
+  return (fd);
+}
+
+// 'write_all()' - Write a whole buffer to a file, looping over short writes and EINTR.
+static bool
+write_all(int fd, const void *buf, size_t len, int *err)
+{
+  const char *p = buf;
+  ssize_t    n;
+
+  while (len > 0)
+  {
+    n = write(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+    {
+      *err = n < 0 ? errno : EIO;
+      return (false);
+    }
+    p   += n;
+    len -= (size_t)n;
+  }
+  return (true);
+}
+
+// 'nospace()' - Whether an errno means the disk is full.
+static bool
+nospace(int err)
+{
+  return (err == ENOSPC || err == EDQUOT || err == EFBIG);
+}
+
+// 'lprInputSpool()' - Copy the rest of stdin (after any held bytes) into an anonymous temp file.
+lpr_spool_result_t
+lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hooks_t *hooks,
+              bool zerocopy, lpr_spool_info_t *info)
+{
+  struct statvfs vfs;
+  int            fd;
+  char           *buf = NULL;
+  ssize_t        n;
+  lpr_spool_result_t r = LPR_SPOOL_OK;
+
+  memset(info, 0, sizeof(*info));
+  snprintf(info->dir, sizeof(info->dir), "%s", tmpdir);
+  if (in->is_file)
+    return (LPR_SPOOL_OK);
+  if ((fd = open_tmp(tmpdir, &info->err)) < 0)
+    return (nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR);
+
+  // Known so far: the held bytes.  Refuse to start when even those (or 1 MiB) do not fit.
+  if (fstatvfs(fd, &vfs) == 0)
+  {
+    info->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+    if (info->free_bytes < in->held_len + SPOOL_MIN_FREE)
+    {
+      info->err = ENOSPC;
+      info->written = in->held_len;
+      close(fd);
+      return (LPR_SPOOL_NOSPACE);
+    }
+  }
+
+  if (in->held_len && !write_all(fd, in->held, in->held_len, &info->err))
+  {
+    r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
+    goto error;
+  }
+  info->written = in->held_len;
+  free(in->held);
+  in->held = NULL;
+  in->held_len = 0;
+
+  while (!in->eof)
+  {
+    if ((r = wait_input(in->fd, cancel_fd, hooks)) != LPR_SPOOL_OK)
+      goto error;
+#ifdef HAVE_SPLICE
+    if (zerocopy)
+    {
+      n = splice(in->fd, NULL, fd, NULL, SPLICE_CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      if (n < 0 && (errno == EINVAL || errno == ENOSYS))
+      {
+        zerocopy = false;               // stdin is not a pipe: copy instead
+        continue;
+      }
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
+      {
+        // splice does not say which side failed: a full disk is ours, anything else stdin's.
+        info->err = errno;
+        r = nospace(errno) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_INPUT_ERROR;
+        goto error;
+      }
+    }
+    else
+#endif
+    {
+      if (!buf && (buf = malloc(SPOOL_BUF_SIZE)) == NULL)
+      {
+        info->err = ENOMEM;
+        r = LPR_SPOOL_TMP_ERROR;
+        goto error;
+      }
+      n = read(in->fd, buf, SPOOL_BUF_SIZE);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
+      {
+        info->err = errno;
+        r = LPR_SPOOL_INPUT_ERROR;
+        goto error;
+      }
+      if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
+      {
+        r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
+        goto error;
+      }
+    }
+    if (n == 0)
+      in->eof = true;
+    info->written += (uint64_t)n;
+  }
+
+  free(buf);
+  in->fd      = fd;
+  in->size    = (int64_t)info->written;
+  in->spooled = true;
+  in->is_file = true;
+  return (LPR_SPOOL_OK);
+
+error:
+  free(buf);
+  close(fd);                            // the anonymous file and its blocks go with it
+  if (statvfs(tmpdir, &vfs) == 0)       // what is free once our partial copy is gone
+    info->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+  return (r);
+}
