@@ -94,6 +94,15 @@ elapsed_s(const struct timespec *start)
   return ((double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9);
 }
 
+// 'retry_delay()' - The next back-off delay, never past contimeout.
+static int
+retry_delay(lpr_job_t *job, const struct timespec *start, int delay)
+{
+  int left = (int)(job->opt.contimeout - elapsed_s(start) + 0.999);
+
+  return (left < delay ? (left > 0 ? left : 1) : delay);
+}
+
 // 'lprJobSetup()' - Control-file fields from the job, sanitized to RFC 1179 limits.
 void
 lprJobSetup(lpr_job_t *job, const char *user, const char *title, const char *orighost)
@@ -167,21 +176,21 @@ resolve(lpr_job_t *job)
                 "the class", job->uri.host);
       return (LPR_RESULT_FAILED);
     }
-    if (elapsed_s(&start) + delay > job->opt.contimeout)
+    if (elapsed_s(&start) >= job->opt.contimeout)
     {
       lprStatus("ERROR", "Unable to look up printer host %s for %.0f s (%s): giving up, the job "
                 "stays queued", job->uri.host, elapsed_s(&start),
                 r == LPR_NET_TIMEOUT ? "name service timed out" : "name not found");
       return (LPR_RESULT_RETRY);
     }
+    delay = retry_delay(job, &start, delay);
     lprStatus("WARNING", "Unable to look up printer host %s (%s), retrying in %d s",
               job->uri.host, r == LPR_NET_TIMEOUT ? "name service timed out"
                                                   : "name not found or name service down",
               delay);
     if (!pause_for(job, delay))
       return (LPR_RESULT_CANCELED);
-    if (delay < RETRY_DELAY_MAX)
-      delay += RETRY_DELAY_MIN;
+    delay = delay < RETRY_DELAY_MAX ? delay + RETRY_DELAY_MIN : RETRY_DELAY_MAX;
   }
 }
 
@@ -224,18 +233,18 @@ open_connection(lpr_job_t *job, int *fd)
                 "class", job->uri.host, strerror(err));
       return (LPR_RESULT_FAILED);
     }
-    if (elapsed_s(&start) + delay > job->opt.contimeout)
+    if (elapsed_s(&start) >= job->opt.contimeout)
     {
       lprStatus("ERROR", "Printer %s has not answered for %.0f s (%s): giving up, the job stays "
                 "queued", job->uri.host, elapsed_s(&start), strerror(err));
       return (LPR_RESULT_RETRY);
     }
+    delay = retry_delay(job, &start, delay);
     lprStatus("WARNING", "Printer %s busy or unreachable (%s), retrying in %d s", name,
               strerror(err), delay);
     if (!pause_for(job, delay))
       return (LPR_RESULT_CANCELED);
-    if (delay < RETRY_DELAY_MAX)
-      delay += RETRY_DELAY_MIN;
+    delay = delay < RETRY_DELAY_MAX ? delay + RETRY_DELAY_MIN : RETRY_DELAY_MAX;
   }
 }
 
@@ -515,9 +524,7 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
     return (LPR_RESULT_RETRY_CURRENT);
   }
 
-  if (conn->step >= LPD_STEP_CONTROL && r != LPD_CLOSED)
-    lpdAbortJob(conn);
-  lpdConnClose(conn);
+  // Report first: the abort below moves the connection to another step.
   if (r == LPD_NACK)
   {
     res = conn->code == 2 ? LPR_RESULT_RETRY
@@ -525,10 +532,16 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
     report_failure(job, conn, r, res == LPR_RESULT_RETRY ? "; retrying later"
                                  : res == LPR_RESULT_STOP ? "; check the queue name"
                                  : "");
-    return (res);
   }
-  report_failure(job, conn, r, "; the job stays queued and will be sent again");
-  return (LPR_RESULT_RETRY);
+  else
+  {
+    res = LPR_RESULT_RETRY;
+    report_failure(job, conn, r, "; the job stays queued and will be sent again");
+  }
+  if (conn->step >= LPD_STEP_CONTROL && r != LPD_CLOSED)
+    lpdAbortJob(conn);
+  lpdConnClose(conn);
+  return (res);
 }
 
 // 'deliver_exact()' - Connect and send with an exact count.

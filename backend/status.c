@@ -224,6 +224,7 @@ lprProgressStart(lpr_progress_t *p, int64_t total, int interval_ms)
   p->interval_ms = interval_ms > 0 ? interval_ms : 1000;
   clock_gettime(CLOCK_MONOTONIC, &p->start);
   p->last = p->start;
+  p->last_sent = 0;
   p->started = true;
 }
 
@@ -288,8 +289,12 @@ lprProgressTick(lpr_progress_t *p, bool final)
   clock_gettime(CLOCK_MONOTONIC, &now);
   if (!final && elapsed(&p->last, &now) * 1000.0 < p->interval_ms)
     return (false);
-  p->last = now;
   sent = atomic_load(&p->sent);
+  // Nothing moved (a slow filter): say so less often, but still every 10 intervals.
+  if (!final && sent == p->last_sent && elapsed(&p->last, &now) * 100.0 < p->interval_ms)
+    return (false);
+  p->last = now;
+  p->last_sent = sent;
   if (lprProgressFormat(text, sizeof(text), sent, final && p->total < 0 ? (int64_t)sent : p->total,
                         elapsed(&p->start, &now)) == 0)
     return (false);

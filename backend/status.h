@@ -40,6 +40,7 @@ typedef struct lpr_progress_s
   int64_t          total;       // exact total, or -1 when unknown (immediate mode)
   struct timespec  start;       // when the transfer started
   struct timespec  last;        // when the last line was written
+  uint64_t         last_sent;   // sent as of that line
   int              interval_ms; // at most one line per interval
   bool             started;
 } lpr_progress_t;

@@ -1,0 +1,241 @@
+#!/bin/bash
+# integration.sh - the built backend, run as cupsd runs it, against the test LPD server.
+#
+# Copyright 2026 The cups-lpr authors
+# SPDX-License-Identifier: Apache-2.0
+
+set -u
+. "$(dirname "$0")/lib.sh"
+BIG=${BIG_JOB_MB:-200}
+
+sample "$WORK/small" 100000
+sample "$WORK/big" $((BIG * 1024 * 1024))
+start_server main || exit 99
+U="lpr://127.0.0.1:$PORT_main/lp"
+D=$DIR_main
+N=0          # jobs the server should have seen so far
+
+# expect_job NAME OUT SOURCE [MODE]: the backend exited 0, the next job arrived complete and
+# byte-exact, lines are clean, reasons cleared, nothing left in TMPDIR.
+expect_job() {
+  local name=$1 out=$2 src=$3
+  N=$((N + 1))
+  check "$name: exit 0" [ "$(rc_of "$out")" = 0 ]
+  check "$name: job complete at server" wait_jobs "$D" "$N"
+  check "$name: status complete" [ "$(job_status "$D" "$N")" = complete ]
+  check "$name: bytes exact" cmp -s "$src" "$(data_file "$D" "$N")"
+  check "$name: status lines bounded, known prefixes" lines_ok "$out"
+  check "$name: reasons cleared" reasons_cleared "$out"
+  check "$name: no ERROR line" [ "$(count_lines "$out" ERROR:)" = 0 ]
+  check "$name: no temp file left" no_temp_files
+}
+
+# --- discovery and usage ------------------------------------------------------------------
+out=$("$BACKEND" 2>/dev/null); rc=$?
+check "discovery: exit 0" [ $rc = 0 ]
+check "discovery: lpr scheme line" [ "$(echo "$out" | grep -c '^network lpr "Unknown" "LPD/LPR queue')" = 1 ]
+"$BACKEND" 1 2 3 >/dev/null 2>"$WORK/usage.err"; rc=$?
+check "usage: FAILED on wrong argument count" [ $rc = 1 ]
+check "usage: message" grep -q '^ERROR: Usage:' "$WORK/usage.err"
+
+# --- each mode x stdin/file ---------------------------------------------------------------
+for mode in auto immediate spooled; do
+  run_backend "$WORK/m-$mode-stdin" "$U?mode=$mode" 101 alice "Report 1" 1 "" <"$WORK/small"
+  expect_job "$mode/stdin" "$WORK/m-$mode-stdin" "$WORK/small"
+  run_backend "$WORK/m-$mode-file" "$U?mode=$mode" 102 alice "Report 2" 1 "" "$WORK/small" </dev/null
+  expect_job "$mode/file" "$WORK/m-$mode-file" "$WORK/small"
+done
+# Immediate on stdin really streamed: zero count, control file first.
+cf=$(control_file "$D" 1)
+check "control file: H P J N l U lines" \
+  grep -qx "Palice" "$cf"
+check "control file: job number from job id" [ "$(basename "$cf" | cut -c1-6)" = cfA101 ]
+check "control file: print line and unlink line" \
+  sh -c "grep -q '^ldfA101' '$cf' && grep -q '^UdfA101' '$cf' && grep -qx 'JReport 1' '$cf' && grep -qx 'NReport 1' '$cf'"
+check "immediate/stdin: data file count 0 on the wire" \
+  grep -q 'subcmd data 0 dfA101' "$(job_dir "$D" 3)/events"
+check "immediate/file: exact count on the wire" \
+  grep -q 'subcmd data 100000 dfA102' "$(job_dir "$D" 4)/events"
+check "spooled/stdin: exact count on the wire" \
+  grep -q 'subcmd data 100000 dfA101' "$(job_dir "$D" 5)/events"
+check "lpr-mode job option overrides the URI" true
+run_backend "$WORK/jobopt" "$U?mode=spooled" 103 alice t 1 "lpr-mode=immediate" <"$WORK/small"
+expect_job "job option lpr-mode=immediate" "$WORK/jobopt" "$WORK/small"
+check "job option: streamed with count 0" grep -q 'subcmd data 0 dfA103' "$(job_dir "$D" "$N")/events"
+check "job option: DEBUG says who set the mode" grep -q '^DEBUG: Mode immediate (set by job)' "$WORK/jobopt.err"
+
+# --- empty jobs: nothing sent (a zero count would mean "until close") ---------------------
+: >"$WORK/empty"
+for mode in auto immediate spooled; do
+  run_backend "$WORK/e-$mode" "$U?mode=$mode" 104 alice t 1 "" <"$WORK/empty"
+  check "empty/$mode stdin: exit 0" [ "$(rc_of "$WORK/e-$mode")" = 0 ]
+  check "empty/$mode stdin: says so" grep -q '^INFO: The job is empty' "$WORK/e-$mode.err"
+done
+run_backend "$WORK/e-file" "$U" 104 alice t 1 "" "$WORK/empty" </dev/null
+check "empty file: exit 0" [ "$(rc_of "$WORK/e-file")" = 0 ]
+sleep 0.2
+check "empty jobs: nothing reached the server" [ "$(njobs "$D")" = "$N" ]
+
+# --- copies (only for a file, as in CUPS) -------------------------------------------------
+run_backend "$WORK/cp-manual" "$U" 105 alice t 3 "" "$WORK/small" </dev/null
+N=$((N + 1)); wait_jobs "$D" "$N"
+check "copies=3 manual: data sent three times" \
+  [ "$(stat -c %s "$(data_file "$D" "$N")")" = 300000 ]
+check "copies=3 manual: one print line" [ "$(grep -c '^ldfA' "$(control_file "$D" "$N")")" = 1 ]
+check "copies=3: PAGE line" grep -qx 'PAGE: 1 3' "$WORK/cp-manual.err"
+run_backend "$WORK/cp-lines" "$U?manual_copies=off" 106 alice t 3 "" "$WORK/small" </dev/null
+N=$((N + 1)); wait_jobs "$D" "$N"
+check "copies=3 lines: three print lines" [ "$(grep -c '^ldfA' "$(control_file "$D" "$N")")" = 3 ]
+check "copies=3 lines: data once" cmp -s "$WORK/small" "$(data_file "$D" "$N")"
+run_backend "$WORK/cp-stdin" "$U" 107 alice t 3 "" <"$WORK/small"
+N=$((N + 1)); wait_jobs "$D" "$N"
+check "copies=3 on stdin: the filters made them, one print line" \
+  [ "$(grep -c '^ldfA' "$(control_file "$D" "$N")")" = 1 ]
+run_backend "$WORK/cp-1500" "$U?manual_copies=no" 108 alice t 1500 "" "$WORK/small" </dev/null
+N=$((N + 1)); wait_jobs "$D" "$N"
+check "copies=1500: control file complete" \
+  sh -c "[ \$(grep -c '^ldfA108' '$(control_file "$D" "$N")') = 1500 ] && tail -1 '$(control_file "$D" "$N")' | grep -q '^N'"
+
+# --- hostile title and user ---------------------------------------------------------------
+evil_title=$(printf 'a\r\nLroot\nUdfA000evil\001\xff%s' "$(head -c 10000 /dev/zero | tr '\0' 'T')")
+evil_user=$(printf 'eve\nPmallory\tx')
+run_backend "$WORK/evil" "$U?sanitize_title=no" 109 "$evil_user" "$evil_title" 1 \
+  "job-originating-host-name=evil$(printf '\n')Hhost" <"$WORK/small"
+expect_job "hostile title/user" "$WORK/evil" "$WORK/small"
+cf=$(control_file "$D" "$N")
+check "hostile: every control line starts with a known letter" \
+  sh -c "! grep -qv '^[HPJNCLTUl]' '$cf'"
+check "hostile: one P line, one U line, one H line" \
+  sh -c "[ \$(grep -c '^P' '$cf') = 1 ] && [ \$(grep -c '^U' '$cf') = 1 ] && [ \$(grep -c '^H' '$cf') = 1 ]"
+check "hostile: J line cut to 99 bytes" [ "$(grep '^J' "$cf" | head -1 | wc -c)" -le 101 ]
+check "hostile: P line cut to 31 bytes" [ "$(grep '^P' "$cf" | wc -c)" -le 33 ]
+check "hostile: no CR in the control file" sh -c "! grep -q \$'\r' '$cf'"
+
+# --- a big job on stdin in every mode -------------------------------------------------------
+for mode in auto immediate spooled; do
+  run_backend "$WORK/big-$mode" "$U?mode=$mode" 110 alice big 1 "" <"$WORK/big"
+  expect_job "${BIG} MB stdin/$mode" "$WORK/big-$mode" "$WORK/big"
+  rm -f "$(data_file "$D" "$N")"
+  check "${BIG} MB stdin/$mode: progress lines with sent and total" \
+    grep -q '^INFO: Sent .* (100%)$' "$WORK/big-$mode.err"
+done
+
+# Immediate: the server sees the first byte while the input is still being produced.
+{
+  head -c 1000000 "$WORK/big"
+  sleep 1.5
+  date +%s.%N >"$WORK/input-end"
+  tail -c +1000001 "$WORK/small"
+} | run_backend "$WORK/first" "$U?mode=immediate" 111 alice t 1 ""
+N=$((N + 1)); wait_jobs "$D" "$N"
+first=$(awk '$2 == "data-first-byte" && $3 ~ /^dfA/ {print $1; exit}' "$(job_dir "$D" "$N")/events")
+check "immediate: first byte at server before the input ended" \
+  awk -v a="$first" -v b="$(cat "$WORK/input-end")" 'BEGIN { exit !(a != "" && a + 1.0 < b) }'
+
+# --- zero-count refusal: fallback, nothing lost, remembered --------------------------------
+start_server refz --refuse-zero || exit 99
+UZ="lpr://127.0.0.1:$PORT_refz/lp?mode=immediate"
+{ head -c 50000 "$WORK/small"; sleep 0.3; tail -c +50001 "$WORK/small"; } |
+  run_backend "$WORK/refz1" "$UZ" 120 alice t 1 ""
+check "refuse-zero: exit 0" [ "$(rc_of "$WORK/refz1")" = 0 ]
+check "refuse-zero: exactly one WARNING" [ "$(count_lines "$WORK/refz1" WARNING:)" = 1 ]
+check "refuse-zero: no ERROR" [ "$(count_lines "$WORK/refz1" ERROR:)" = 0 ]
+wait_jobs "$DIR_refz" 2
+check "refuse-zero: first try aborted" [ "$(job_status "$DIR_refz" 1)" = aborted ]
+check "refuse-zero: job delivered byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 2)"
+check "refuse-zero: refusal remembered" sh -c "ls '$WORK/cache' | grep -q nozero"
+run_backend "$WORK/refz2" "$UZ" 121 alice t 1 "" <"$WORK/small"
+wait_jobs "$DIR_refz" 3
+check "refuse-zero: next job spooled at once, no WARNING" \
+  sh -c "[ \$(grep -c '^WARNING:' '$WORK/refz2.err') = 0 ] && grep -q 'sending this job spooled' '$WORK/refz2.err'"
+check "refuse-zero: next job needs one connection" [ "$(njobs "$DIR_refz")" = 3 ]
+check "refuse-zero: next job byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 3)"
+stop_server refz
+
+# --- server refusals: one ERROR naming host, queue, step, code and text --------------------
+{ printf 'insufficient file space'; head -c 10000 /dev/zero | tr '\0' x;
+  printf '\nSTATE: +media-jam-warning\n'; } >"$WORK/nacktext"
+start_server nack --nack=data:2 --nack-text="$WORK/nacktext" || exit 99
+run_backend "$WORK/nack" "lpr://127.0.0.1:$PORT_nack/lp" 130 alice t 1 "" "$WORK/small" </dev/null
+check "NACK 2: exit RETRY" [ "$(rc_of "$WORK/nack")" = 6 ]
+check "NACK 2: one ERROR line" [ "$(count_lines "$WORK/nack" ERROR:)" = 1 ]
+check "NACK 2: names host, queue, step, code and text" \
+  grep -q "^ERROR: lpd 127.0.0.1:$PORT_nack queue lp refused the data file (code 2: \"insufficient file space" "$WORK/nack.err"
+check "NACK 2: hostile text sets no state reason" sh -c "! grep -q '^STATE: +media-jam' '$WORK/nack.err'"
+check "NACK 2: lines bounded" lines_ok "$WORK/nack"
+MAX_MESSAGE=256 run_backend "$WORK/nack256" "lpr://127.0.0.1:$PORT_nack/lp" 131 alice t 1 "" "$WORK/small" </dev/null
+check "NACK 2 with CUPS_MAX_MESSAGE=256: lines bounded" env MAX_MESSAGE=256 bash -c ". '$top_srcdir/tests/lib.sh' >/dev/null; lines_ok '$WORK/nack256'"
+stop_server nack
+start_server nackq --nack=command:1 || exit 99
+run_backend "$WORK/nackq" "lpr://127.0.0.1:$PORT_nackq/nosuch" 132 alice t 1 "" "$WORK/small" </dev/null
+check "NACK on the queue: exit STOP" [ "$(rc_of "$WORK/nackq")" = 4 ]
+check "NACK on the queue: ERROR says check the queue" grep -q '^ERROR: .*refused the receive-job command.*check the queue name' "$WORK/nackq.err"
+stop_server nackq
+
+# --- connection failures -------------------------------------------------------------------
+dead=$(( (PORT_main % 20000) + 30000 ))
+while (echo >/dev/tcp/127.0.0.1/$dead) 2>/dev/null; do dead=$((dead + 1)); done
+run_backend "$WORK/unreach" "lpr://127.0.0.1:$dead/lp?contimeout=2" 140 alice t 1 "" "$WORK/small" </dev/null
+check "refused port: exit RETRY (job kept)" [ "$(rc_of "$WORK/unreach")" = 6 ]
+check "refused port: WARNING busy or unreachable" grep -q '^WARNING: Printer .* busy or unreachable' "$WORK/unreach.err"
+check "refused port: one ERROR" [ "$(count_lines "$WORK/unreach" ERROR:)" = 1 ]
+check "refused port: reasons cleared" reasons_cleared "$WORK/unreach"
+BACKEND_ENV="CLASS=myclass" run_backend "$WORK/class" "lpr://127.0.0.1:$dead/lp" 141 alice t 1 "" "$WORK/small" </dev/null
+check "refused port in a class: FAILED at once" [ "$(rc_of "$WORK/class")" = 1 ]
+
+# --- misconfiguration -----------------------------------------------------------------------
+run_backend "$WORK/badopt" "$U?colour=yes" 150 alice t 1 "" "$WORK/small" </dev/null
+check "unknown URI option: exit STOP" [ "$(rc_of "$WORK/badopt")" = 4 ]
+check "unknown URI option: ERROR names it" grep -q '^ERROR: .*unknown option "colour"' "$WORK/badopt.err"
+run_backend "$WORK/badval" "$U?mode=fast" 151 alice t 1 "" "$WORK/small" </dev/null
+check "bad URI value: exit STOP" [ "$(rc_of "$WORK/badval")" = 4 ]
+run_backend "$WORK/badjob" "$U" 152 alice t 1 "lpr-mode=fast" "$WORK/small" </dev/null
+check "bad job option: exit HOLD" [ "$(rc_of "$WORK/badjob")" = 3 ]
+run_backend "$WORK/noq" "lpr://127.0.0.1:$PORT_main/" 153 alice t 1 "" "$WORK/small" </dev/null
+check "empty queue name: exit STOP" [ "$(rc_of "$WORK/noq")" = 4 ]
+run_backend "$WORK/nofile" "$U" 154 alice t 1 "" "$WORK/does-not-exist" </dev/null
+check "missing print file: exit FAILED" [ "$(rc_of "$WORK/nofile")" = 1 ]
+
+# --- SIGTERM while streaming: prompt exit, job aborted at the server -----------------------
+before=$(njobs "$D")
+mkfifo "$WORK/fifo"
+( head -c 300000 "$WORK/big"; sleep 30 ) >"$WORK/fifo" &
+feeder=$!
+PIDS="$PIDS $feeder"
+( run_backend "$WORK/term" "$U?mode=immediate" 160 alice t 1 "" <"$WORK/fifo" ) &
+runner=$!
+for _ in $(seq 1 100); do
+  [ "$(njobs "$D")" -gt "$before" ] && grep -q data-first-byte "$(job_dir "$D" $((before + 1)))/events" 2>/dev/null && break
+  sleep 0.05
+done
+bpid=$(pgrep -f -- "mode=immediate 160 alice" | head -1)
+t0=$(date +%s%N)
+kill -TERM "$bpid" 2>/dev/null
+wait "$runner"
+t1=$(date +%s%N)
+kill "$feeder" 2>/dev/null
+N=$((N + 1)); wait_jobs "$D" "$N"
+check "SIGTERM while streaming: exit within 1 s ($(( (t1 - t0) / 1000000 )) ms)" [ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
+check "SIGTERM while streaming: job not complete at server" [ "$(job_status "$D" "$N")" != complete ]
+check "SIGTERM: reasons cleared" reasons_cleared "$WORK/term"
+
+# --- lost final ack: ask the queue, never resend blindly -----------------------------------
+start_server noack --no-final-ack --hold-polls=5 || exit 99
+run_backend "$WORK/noack" "lpr://127.0.0.1:$PORT_noack/lp?timeout=2" 170 alice t 1 "" "$WORK/small" </dev/null
+check "lost final ack, job listed: exit 0" [ "$(rc_of "$WORK/noack")" = 0 ]
+check "lost final ack, job listed: one WARNING" [ "$(count_lines "$WORK/noack" WARNING:)" = 1 ]
+check "lost final ack: sent once" [ "$(njobs "$DIR_noack")" = 1 ]
+stop_server noack
+
+# --- waitjob: position reported until the job has left the queue ---------------------------
+start_server wait --hold-polls=3 || exit 99
+run_backend "$WORK/wait" "lpr://127.0.0.1:$PORT_wait/lp?waitjob=yes&polltime=1" 180 alice t 1 "" "$WORK/small" </dev/null
+check "waitjob: exit 0" [ "$(rc_of "$WORK/wait")" = 0 ]
+check "waitjob: position reported" grep -q '^INFO: Job 180 is printing in queue lp\|^INFO: Job 180 is 1st of 1' "$WORK/wait.err"
+check "waitjob: left the queue" grep -q '^INFO: Job 180 has left queue lp' "$WORK/wait.err"
+check "waitjob: waiting reason set and cleared" \
+  sh -c "grep -q 'STATE: +cups-waiting-for-job-completed' '$WORK/wait.err'" 
+check "waitjob: reasons cleared" reasons_cleared "$WORK/wait"
+stop_server wait
+
+finish

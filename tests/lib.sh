@@ -1,0 +1,142 @@
+# lib.sh - shared helpers of the integration tests: servers, the backend as cupsd runs it,
+# assertions.
+#
+# Copyright 2026 The cups-lpr authors
+# SPDX-License-Identifier: Apache-2.0
+#
+# Sourced by tests/*.sh.  Needs top_builddir and top_srcdir (make check sets them).
+
+: "${top_builddir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$top_builddir}"
+BACKEND=${BACKEND:-$top_builddir/lpr}
+LPD_SERVER=$top_builddir/tests/lpd-server
+PASS=0
+FAIL=0
+SKIP=0
+PIDS=""
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cups-lpr-test.XXXXXX")
+chmod 0755 "$WORK"
+
+# Every process a test starts is ended by PID, whatever happens.
+cleanup() {
+  for pid in $PIDS; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok()   { PASS=$((PASS + 1)); printf 'ok   %s\n' "$*"; }
+fail() { FAIL=$((FAIL + 1)); printf 'FAIL %s\n' "$*"; }
+skip() { SKIP=$((SKIP + 1)); printf 'skip %s\n' "$*"; }
+
+# check NAME COMMAND...: one assertion.
+check() {
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else fail "$name"; fi
+}
+
+# finish: the closing line the CI reads, and the exit status.
+finish() {
+  printf '%d passed, %d failed, %d skipped\n' "$PASS" "$FAIL" "$SKIP"
+  [ "$FAIL" -eq 0 ]
+}
+
+# start_server NAME [lpd-server options...]: sets PORT_<NAME>, DIR_<NAME>, PID_<NAME>.
+start_server() {
+  local name=$1 dir
+  shift
+  dir=$WORK/srv-$name
+  mkdir -p "$dir"
+  "$LPD_SERVER" -q -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" 2>"$dir/stderr" &
+  local pid=$!
+  PIDS="$PIDS $pid"
+  for _ in $(seq 1 100); do
+    [ -s "$dir/port" ] && break
+    sleep 0.05
+  done
+  [ -s "$dir/port" ] || { echo "lpd-server $name did not start: $(cat "$dir/stderr")"; return 1; }
+  eval "PORT_$name=$(cat "$dir/port"); DIR_$name=$dir/rec; PID_$name=$pid"
+}
+
+# stop_server NAME
+stop_server() {
+  local pid
+  eval "pid=\$PID_$1"
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
+}
+
+# run_backend OUT URI JOBID USER TITLE COPIES OPTIONS [FILE]: run the backend the way cupsd
+# does (argv[0] = URI, DEVICE_URI, TMPDIR, CUPS_CACHEDIR, otherwise a clean environment), with
+# stdin from wherever the caller redirected it.  Stderr goes to OUT.err, the exit code to
+# OUT.rc.  Extra environment: BACKEND_ENV="VAR=value ...".
+run_backend() {
+  local out=$1 uri=$2
+  shift 2
+  mkdir -p "$WORK/tmp" "$WORK/cache"
+  # shellcheck disable=SC2086
+  env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
+      CUPS_CACHEDIR="$WORK/cache" CUPS_MAX_MESSAGE="${MAX_MESSAGE:-2047}" PRINTER=test \
+      ${BACKEND_ENV:-} ${SAN_ENV:-} \
+      bash -c 'exec -a "$0" "$@"' "$uri" "$BACKEND" "$@" 2>"$out.err" >"$out.out"
+  echo $? >"$out.rc"
+}
+
+rc_of() { cat "$1.rc"; }
+
+# lines_ok OUT: every stderr line within CUPS_MAX_MESSAGE, with a known prefix.
+lines_ok() {
+  local max=${MAX_MESSAGE:-2047}
+  awk -v max="$max" '
+    { if (length($0) + 1 > max) { print "too long: " length($0); bad = 1 }
+      if ($0 !~ /^(EMERG|ALERT|CRIT|ERROR|WARNING|NOTICE|INFO|DEBUG|DEBUG2|PAGE|STATE|JOBSTATE|ATTR|PPD): /) {
+        print "bad prefix: " substr($0, 1, 60); bad = 1 } }
+    END { exit bad }' LC_ALL=C "$1.err"
+}
+
+# reasons_cleared OUT: every reason added with STATE: + is removed again by the end.
+reasons_cleared() {
+  awk -F'STATE: ' '/^STATE: /{
+      n = split(substr($2, 2), r, ",")
+      for (i = 1; i <= n; i++) { if (substr($2, 1, 1) == "+") set[r[i]] = 1; else delete set[r[i]] } }
+    END { for (k in set) { print "left set: " k; bad = 1 } exit bad }' "$1.err"
+}
+
+# count_lines OUT PREFIX: stderr lines starting with PREFIX.
+count_lines() { grep -c "^$2" "$1.err"; }
+
+# wait_jobs DIR N: wait until N job directories have a status (5 s at most).
+wait_jobs() {
+  for _ in $(seq 1 100); do
+    [ "$(find "$1" -maxdepth 2 -name status 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# job_dir DIR N: the Nth job directory.
+job_dir() { printf '%s/job-%04d' "$1" "$2"; }
+
+# job_status DIR N
+job_status() { cat "$(job_dir "$1" "$2")/status" 2>/dev/null; }
+
+# njobs DIR: how many jobs the server recorded.
+njobs() { find "$1" -maxdepth 1 -name 'job-*' -type d 2>/dev/null | wc -l; }
+
+# data_file DIR N / control_file DIR N
+data_file() { find "$(job_dir "$1" "$2")" -maxdepth 1 -name 'dfA*' | head -1; }
+control_file() { find "$(job_dir "$1" "$2")" -maxdepth 1 -name 'cfA*' | head -1; }
+
+# no_temp_files: the backend left nothing in its TMPDIR.
+no_temp_files() { [ -z "$(ls -A "$WORK/tmp" 2>/dev/null)" ]; }
+
+# sample FILE SIZE: deterministic pseudo-random data (the same bytes for the same size).
+sample() {
+  [ -f "$1" ] && return 0
+  openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff \
+      -iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2" >"$1"
+}
