@@ -238,4 +238,67 @@ check "waitjob: waiting reason set and cleared" \
 check "waitjob: reasons cleared" reasons_cleared "$WORK/wait"
 stop_server wait
 
+# --- every status line is one write(2) (strace counts them) --------------------------------
+if command -v strace >/dev/null; then
+  mkfifo "$WORK/fifo-st"
+  { head -c 3000000 "$WORK/big"; sleep 2.2; head -c 1000 "$WORK/small"; } >"$WORK/fifo-st" &
+  run_strace() {
+    local out=$1 uri=$2
+    shift 2
+    env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="$WORK/tmp" CUPS_CACHEDIR="$WORK/cache" \
+      ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=write -e signal=none -s 65536 -o "$out.strace" \
+      bash -c 'exec -a "$0" "$@"' "$uri" "$BACKEND" "$@" 2>"$out.err" >"$out.out"
+    echo $? >"$out.rc"
+  }
+  run_strace "$WORK/st" "$U?mode=immediate" 190 alice "$(printf 'x\ny')" 1 "" <"$WORK/fifo-st"
+  N=$((N + 1)); wait_jobs "$D" "$N"
+  check "strace: job ok" [ "$(rc_of "$WORK/st")" = 0 ]
+  check "strace: every write to stderr is exactly one whole line" \
+    awk '/ write\(2, / { n++; if ($0 !~ /write\(2, "[^"]*\\n", [0-9]+\) = [0-9]+$/ || gsub(/\\n/, "&") != 1) { print; bad = 1 } }
+         END { exit bad || n < 5 }' "$WORK/st.strace"
+  check "strace: lines in the log match the writes" \
+    [ "$(grep -c ' write(2, ' "$WORK/st.strace")" = "$(wc -l <"$WORK/st.err")" ]
+fi
+
+# --- a listing that grows past the cap cannot prove a job absent: held, not resent ---------
+{ echo "lp is ready and printing"
+  echo "Rank   Owner   Job  Files                                 Total Size"
+  for i in $(seq 1 3000); do
+    printf '%-6s %-7s %-4s %-37s %s bytes\n' "${i}th" bob $((500 + i % 400)) "file$i" 1000
+  done; } >"$WORK/huge-listing"
+start_server huge --no-final-ack --queue-file="$WORK/huge-listing" || exit 99
+run_backend "$WORK/huge" "lpr://127.0.0.1:$PORT_huge/lp?timeout=2" 171 alice t 1 "" "$WORK/small" </dev/null
+check "listing past the cap: job held (exit HOLD)" [ "$(rc_of "$WORK/huge")" = 3 ]
+check "listing past the cap: one ERROR explaining the hold" \
+  sh -c "[ \$(grep -c '^ERROR:' '$WORK/huge.err') = 1 ] && grep -q 'held rather than printed twice' '$WORK/huge.err'"
+check "listing past the cap: sent once" [ "$(njobs "$DIR_huge")" = 1 ]
+stop_server huge
+
+# --- lost final ack and the job is not in the queue: retried, not claimed ------------------
+start_server gone --no-final-ack || exit 99
+run_backend "$WORK/gone" "lpr://127.0.0.1:$PORT_gone/lp?timeout=2" 172 alice t 1 "" "$WORK/small" </dev/null
+check "lost final ack, job not listed: exit RETRY" [ "$(rc_of "$WORK/gone")" = 6 ]
+check "lost final ack, job not listed: one ERROR" [ "$(count_lines "$WORK/gone" ERROR:)" = 1 ]
+stop_server gone
+
+# --- cancel during waitjob removes the job from the remote queue ---------------------------
+start_server wcancel --hold-polls=1000 || exit 99
+( run_backend "$WORK/wcancel" "lpr://127.0.0.1:$PORT_wcancel/lp?waitjob=yes&polltime=1" 181 alice t 1 "" "$WORK/small" </dev/null ) &
+runner=$!
+for _ in $(seq 1 100); do
+  grep -q '^INFO: Job 181 is' "$WORK/wcancel.err" 2>/dev/null && break
+  sleep 0.05
+done
+bpid=$(pgrep -f -- "waitjob=yes&polltime=1 181 alice" | head -1)
+t0=$(date +%s%N)
+kill -TERM "$bpid" 2>/dev/null
+wait "$runner"
+t1=$(date +%s%N)
+check "waitjob cancel: exit within 1 s ($(( (t1 - t0) / 1000000 )) ms)" [ $(( (t1 - t0) / 1000000 )) -lt 1000 ]
+check "waitjob cancel: removal sent to the server" grep -q ' remove job-0001 181 alice' "$DIR_wcancel/events"
+check "waitjob cancel: job gone from the listing" \
+  sh -c "printf '\\003lp\\n' | socat -t 2 - TCP:127.0.0.1:$PORT_wcancel | grep -q 'no entries'"
+check "waitjob cancel: reasons cleared" reasons_cleared "$WORK/wcancel"
+stop_server wcancel
+
 finish
