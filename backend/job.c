@@ -32,6 +32,8 @@
 #define RETRY_DELAY_MIN     5
 #define RETRY_DELAY_MAX     30
 #define PROGRESS_MS         1000
+#define REMOVE_MS           5000        // a removal request, normally
+#define CANCEL_REMOVE_MS    400         // a removal request while cupsd waits for us to exit
 
 typedef enum verify_e { VERIFY_UNKNOWN, VERIFY_ABSENT, VERIFY_PRESENT } verify_t;
 
@@ -405,11 +407,11 @@ verify_queued(lpr_job_t *job)
       continue;
     lpdConnInit(&conn, fd, job->cancel_fd, job->opt.timeout * 1000, &job->hooks);
     lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
-    r = lpdQuery(&conn, 3, job->uri.queue, NULL, &reply);
+    r = lpdQuery(&conn, 4, job->uri.queue, NULL, &reply);
     lpdConnClose(&conn);
     if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
     {
-      lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, &st);
+      lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, &st);
       lprStatus("DEBUG", "Queue %s lists %d jobs; job %03d %s", job->uri.queue, st.jobs,
                 job->jobnum, st.found ? "is there" : "is not there");
       if (st.found)
@@ -449,6 +451,35 @@ refusal_known(lpr_job_t *job, time_t *when)
   return (lprMemoGet(job->cachedir, key, LPR_MEMO_MAX_AGE, when));
 }
 
+// 'remove_remote()' - Ask the server to remove our job (RFC 1179 section 5.5), best effort.
+//
+// Neither LPRng nor BSD lpd honours the abort subcommand reliably, and LPRng keeps a reset
+// stream as a truncated job; removing it is what keeps a cancel or a retry from printing a cut
+// or a second copy.  timeout_ms bounds the whole exchange (cancel paths keep it short).
+static void
+remove_remote(lpr_job_t *job, int timeout_ms)
+{
+  lpd_conn_t   conn;
+  lpr_buf_t    reply;
+  lpd_result_t r = LPD_IO_ERROR;
+  char         operands[64];
+  int          fd, lport, err;
+
+  snprintf(operands, sizeof(operands), "%s %d", job->user, job->jobnum);
+  for (http_addrlist_t *a = job->addrs; a; a = a->next)
+  {
+    if (lprConnect(&a->addr, job->opt.reserve, timeout_ms, -1, &fd, &lport, &err) != LPR_NET_OK)
+      continue;
+    lpdConnInit(&conn, fd, -1, timeout_ms, NULL);
+    lprBufInit(&reply, 4096);
+    r = lpdQuery(&conn, 5, job->uri.queue, operands, &reply);
+    lpdConnClose(&conn);
+    lprBufFree(&reply);
+    break;
+  }
+  lprStatus("DEBUG", "Asked the server to remove job %03d (%s)", job->jobnum, lpdResultName(r));
+}
+
 // 'finish()' - Turn a protocol outcome into a job result, closing the connection.
 //
 // stream_consumed: a zero-count stream has already taken input bytes we no longer hold.
@@ -469,15 +500,20 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
   }
   if (r == LPD_CANCELED || r == LPD_INPUT_ERROR)
   {
-    // Never let a server print a cut job: abort an exact-count job, reset a stream.
+    // Never let a server print a cut job: abort an exact-count job, reset a stream, and then
+    // remove whatever the server kept.
+    bool sent = conn->step >= LPD_STEP_CONTROL;
+
     if (stream && conn->step >= LPD_STEP_DATA_SEND)
       lpdConnReset(conn);
     else
     {
-      if (conn->step >= LPD_STEP_CONTROL)
+      if (sent)
         lpdAbortJob(conn);
       lpdConnClose(conn);
     }
+    if (sent)
+      remove_remote(job, r == LPD_CANCELED ? CANCEL_REMOVE_MS : REMOVE_MS);
     if (r == LPD_CANCELED)
     {
       lprStatus("INFO", "Job canceled: the job at %s was aborted", describe(job, who,
@@ -521,6 +557,7 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
     if (r == LPD_NACK || r == LPD_CLOSED)
       remember_refusal(job);
     report_failure(job, conn, r, "; the job will be rerun and sent spooled");
+    remove_remote(job, REMOVE_MS);
     return (LPR_RESULT_RETRY_CURRENT);
   }
 
@@ -541,6 +578,8 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
   if (conn->step >= LPD_STEP_CONTROL && r != LPD_CLOSED)
     lpdAbortJob(conn);
   lpdConnClose(conn);
+  if (conn->step >= LPD_STEP_CONTROL_END || (conn->step == LPD_STEP_DATA && job->opt.data_first))
+    remove_remote(job, REMOVE_MS);      // a control file may have been kept without its data
   return (res);
 }
 
@@ -631,6 +670,7 @@ run_immediate(lpr_job_t *job, lpr_input_t *in, const lpr_buf_t *ctl)
     // Refused before any data went out: every input byte is still ours.  Spool instead.
     lpdAbortJob(&conn);
     lpdConnClose(&conn);
+    remove_remote(job, REMOVE_MS);      // BSD lpd keeps the control file despite the abort
     remember_refusal(job);
     lprStatus("WARNING", "%s refused a data file of unknown size (code %d): sending this and "
               "later jobs spooled", describe(job, who, sizeof(who)), conn.code);
@@ -670,7 +710,7 @@ wait_remote(lpr_job_t *job)
         continue;
       lpdConnInit(&conn, fd, job->cancel_fd, job->opt.timeout * 1000, &job->hooks);
       lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
-      r = lpdQuery(&conn, 3, job->uri.queue, NULL, &reply);
+      r = lpdQuery(&conn, 4, job->uri.queue, NULL, &reply);
       lpdConnClose(&conn);
       if (r == LPD_CANCELED)
       {
@@ -679,7 +719,7 @@ wait_remote(lpr_job_t *job)
       }
       if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
       {
-        lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, &st);
+        lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, &st);
         got = true;
         if (!st.found && r == LPD_OK)
         {
@@ -708,27 +748,8 @@ wait_remote(lpr_job_t *job)
 
 canceled:
   // Canceled in CUPS: take the job off the remote queue too (RFC 1179 section 5.5).
-  for (http_addrlist_t *a = job->addrs; a; a = a->next)
-  {
-    char num[16];
-
-    if (lprConnect(&a->addr, job->opt.reserve, ct * 1000, -1, &fd, &lport, &err) != LPR_NET_OK)
-      continue;
-    lpdConnInit(&conn, fd, -1, 2000, NULL);
-    lprBufInit(&reply, 4096);
-    snprintf(num, sizeof(num), "%d", job->jobnum);
-    {
-      char operands[64];
-
-      snprintf(operands, sizeof(operands), "%s %s", job->user, num);
-      r = lpdQuery(&conn, 5, job->uri.queue, operands, &reply);
-    }
-    lpdConnClose(&conn);
-    lprBufFree(&reply);
-    lprStatus("INFO", "Job canceled: asked %s to remove job %03d (%s)", who, job->jobnum,
-              lpdResultName(r));
-    break;
-  }
+  remove_remote(job, CANCEL_REMOVE_MS);
+  lprStatus("INFO", "Job canceled: asked %s to remove job %03d", who, job->jobnum);
   return (LPR_RESULT_CANCELED);
 }
 

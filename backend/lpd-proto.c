@@ -754,7 +754,7 @@ lpdControlBuild(const lpd_control_t *ctl, lpr_buf_t *out)
   for (int i = 0; i < 6; i ++)
     if (fields[i] && strpbrk(fields[i], "\r\n"))
       return (false);
-  if (!strchr("cdfglnoprtv", ctl->format) || ctl->copies < 1 ||
+  if (!ctl->format || !strchr("cdfglnoprtv", ctl->format) || ctl->copies < 1 ||
       !lpdFileName(dfname, sizeof(dfname), 'd', ctl->jobnum, ctl->host))
     return (false);
 

@@ -8,8 +8,10 @@
 //   BSD lpd and cups-lpd short:  "active  root  123  title  1234 bytes" (rank: active, 1st...)
 //   BSD lpd long:                "root: 1st        [job 123localhost]"
 //   LPRng:                       "active root@host+123  A  123 title 1234 12:00:01"
-// Anything else counts as status text.  A row must carry a job number; where it also carries a
-// host, both must match for the job to be ours.
+// Anything else counts as status text.  A row must carry a job number; where it also carries an
+// owner (all three) or the client's host name (LPRng only: BSD lpd lists the host it resolved
+// for the connection, not ours), those must match too.  LPRng's short form lists no rows at
+// all, so callers ask for the long form.
 
 #include "config.h"
 #include "lpd-queue.h"
@@ -28,6 +30,8 @@ typedef struct row_s
   long       job;                       // job number, or -1
   const char *host;                     // host as listed (not NUL-terminated), or NULL
   size_t     hostlen;
+  const char *owner;                    // owner as listed, or NULL
+  size_t     ownerlen;
   bool       done;                      // listed, but finished (LPRng "done")
   bool       active;                    // printing now
 } row_t;
@@ -42,6 +46,17 @@ all_digits(const char *s, size_t len)
     if (!isdigit((unsigned char)s[i]))
       return (false);
   return (true);
+}
+
+// 'digits_value()' - Value of the leading decimal digits of [s, s+len) (at most 9 digits).
+static long
+digits_value(const char *s, size_t len)
+{
+  long v = 0;
+
+  for (size_t i = 0; i < len && i < 9 && isdigit((unsigned char)s[i]); i ++)
+    v = v * 10 + (s[i] - '0');
+  return (v);
 }
 
 // 'is_rank()' - Whether a token is a rank: active, 1st, 2nd, 3rd, 4th..., a number, or a state.
@@ -107,9 +122,11 @@ parse_lprng_id(const char *t, size_t len, row_t *row)
     return (false);
   if (!all_digits(plus + 1, len - (size_t)(plus + 1 - t)))
     return (false);
-  row->job     = strtol(plus + 1, NULL, 10);
-  row->host    = at + 1;
-  row->hostlen = (size_t)(plus - (at + 1));
+  row->job      = digits_value(plus + 1, len - (size_t)(plus + 1 - t));
+  row->host     = at + 1;
+  row->hostlen  = (size_t)(plus - (at + 1));
+  row->owner    = t;
+  row->ownerlen = (size_t)(at - t);
   return (true);
 }
 
@@ -134,21 +151,23 @@ parse_row(const char *line, size_t len, row_t *row)
       if (tlen[i] == 4 && !strncmp(tok[i], "[job", 4))
       {
         const char *p = tok[i + 1];
-        size_t     l = tlen[i + 1], d = 0;
+        size_t     l = tlen[i + 1], d = 0, maxd = 9;
 
+        // BSD writes "[job %03d%s]": exactly three digits, then the host (which may itself
+        // start with a digit).  cups-lpd writes "[job 12 host]": the number stands alone.
         if (l && p[l - 1] == ']')
+        {
           l --;
-        while (d < l && d < 3 && isdigit((unsigned char)p[d]))
+          maxd = 3;
+        }
+        while (d < l && d < maxd && isdigit((unsigned char)p[d]))
           d ++;
         if (d == 0)
           return (false);
-        row->job = strtol(p, NULL, 10);
-        if (l > d)
-        {
-          row->host    = p + d;
-          row->hostlen = l - d;
-        }
-        row->done   = done;
+        row->job      = digits_value(p, d);
+        row->owner    = tok[0];
+        row->ownerlen = tlen[0] - 1;
+        row->done     = done;
         row->active = active;
         return (true);
       }
@@ -165,19 +184,32 @@ parse_row(const char *line, size_t len, row_t *row)
   // BSD short and cups-lpd: "rank owner job files... size bytes".
   if (all_digits(tok[2], tlen[2]))
   {
-    row->job = strtol(tok[2], NULL, 10);
+    row->job      = digits_value(tok[2], tlen[2]);
+    row->owner    = tok[1];
+    row->ownerlen = tlen[1];
     return (true);
   }
   return (false);
 }
 
+// 'prefix_match()' - Whether a listed field (possibly cut short by the server) matches ours.
+static bool
+prefix_match(const char *listed, size_t llen, const char *ours)
+{
+  size_t olen = ours ? strlen(ours) : 0;
+
+  if (!listed || !olen)
+    return (true);                      // nothing to compare
+  return (llen > 0 && llen <= olen && !strncasecmp(listed, ours, llen));
+}
+
 // 'lpdQueueParse()' - Parse a whole listing: status line, number of jobs, our job and its rank.
 void
-lpdQueueParse(const char *text, size_t len, int jobnum, const char *host, lpd_queue_state_t *st)
+lpdQueueParse(const char *text, size_t len, int jobnum, const char *host, const char *user,
+              lpd_queue_state_t *st)
 {
   const char *line = text, *end = text + len, *nl;
   row_t      row;
-  size_t     hlen = host ? strlen(host) : 0;
 
   memset(st, 0, sizeof(*st));
   while (line < end)
@@ -194,9 +226,8 @@ lpdQueueParse(const char *text, size_t len, int jobnum, const char *host, lpd_qu
       {
         st->jobs ++;
         if (!st->found && row.job == jobnum % 1000 &&
-            (!row.host || !hlen || (row.hostlen <= hlen && row.hostlen > 0 &&
-                                    !strncasecmp(row.host, host, row.hostlen)) ||
-             (hlen < row.hostlen && !strncasecmp(row.host, host, hlen))))
+            prefix_match(row.host, row.hostlen, host) &&
+            prefix_match(row.owner, row.ownerlen, user))
         {
           st->found  = true;
           st->rank   = st->jobs;
@@ -210,7 +241,7 @@ lpdQueueParse(const char *text, size_t len, int jobnum, const char *host, lpd_qu
 
       while (skip < llen && isspace((unsigned char)line[skip]))
         skip ++;
-      if (skip < llen && strncasecmp(line + skip, "Rank", 4))
+      if (skip < llen && (llen - skip < 4 || strncasecmp(line + skip, "Rank", 4)))
         lprTextClean(st->status, sizeof(st->status), line + skip, llen - skip);
     }
     line = nl ? nl + 1 : end;

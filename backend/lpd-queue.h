@@ -15,12 +15,12 @@ typedef struct lpd_queue_state_s
 {
   char status[256];                     // the server's first status line, cleaned
   int  jobs;                            // job entries listed
-  bool found;                           // our job (number, and host where listed) is there
+  bool found;                           // our job (number; owner and host where listed)
   int  rank;                            // its 1-based position among the entries, or 0
   bool active;                          // it is the one printing
 } lpd_queue_state_t;
 
 void lpdQueueParse(const char *text, size_t len, int jobnum, const char *host,
-                   lpd_queue_state_t *st);
+                   const char *user, lpd_queue_state_t *st);
 
 #endif // LPD_QUEUE_H

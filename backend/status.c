@@ -65,6 +65,10 @@ status_vformat(char *line, size_t linesize, size_t limit, const char *prefix,
   size_t plen, avail, tlen, cut;
   int    n;
 
+  if (limit < LPR_STATUS_MIN)
+    limit = LPR_STATUS_MIN;           // room for any prefix, a marker and the newline
+  if (linesize < LPR_STATUS_MIN + 1)
+    return (0);
   if (limit >= linesize)
     limit = linesize - 1;             // room for the terminating NUL
   if (limit > LPR_STATUS_MAX)

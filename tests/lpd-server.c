@@ -44,7 +44,8 @@
 //   --refuse                Accept each connection and close it at once.
 //   --queue-file=FILE       Answer \3 and \4 with the contents of FILE, re-read at every query.
 //   --queue-bytes=N         Answer \3 and \4 with exactly N bytes of plausible listing text
-//                           (streamed; N may be written 1e9), then close.
+//                           (streamed; N may be written 1e9), then close. Its job numbers are
+//                           1000-9999, so it never lists a job sent with a cfA000-999 name.
 //   --hold-polls=N          A complete job stays in generated listings for N queue queries, then
 //                           leaves (default 0: jobs leave at once).
 //
@@ -80,8 +81,9 @@
 //   DIR/events            Server-wide log: listen, every connection's connect + command (raw line
 //                         escaped, and the job directory for \2) + close, and all events of
 //                         \1, \3, \4 and \5 connections (reply sizes, removals).
-//   DIR/job-NNNN/         One per \2 command; NNNN counts up from 0001 over the server's life
-//                         (mkdir until one succeeds, so concurrent connections are safe).
+//   DIR/job-NNNN/         One per \2 command; NNNN is the lowest free number from 0001 (mkdir
+//                         until one succeeds, so concurrent connections are safe; a reused DIR
+//                         continues after the jobs already in it).
 //     queue               The queue name as received, plus "\n".
 //     events              One line per event (see below).
 //     cfA123host, dfA...  Every file received, under the name the client gave (the bytes as
@@ -97,15 +99,26 @@
 //   connect ADDR PORT | command CODE QUEUE ["RAW"] [job-NNNN] | subcmd control|data COUNT NAME
 //   (or subcmd KIND "RAW" when malformed) | ack OCTET STEP NAME | nack OCTET STEP NAME [why]
 //   | data-first-byte NAME | data-end NAME BYTES | abort N files discarded | error TEXT
-//   | stall STEP | close-at STEP | no-final-ack NAME | drop BYTES | reply BYTES [N entries]
-//   | remove job-NNNN JOB OWNER | close REASON [job-NNNN STATUS]
-// data-first-byte and data-end are logged for control files too. Close reasons: client (the
-// client closed), done (the server finished), nack (command NACKed), refuse, close-at, stall,
-// no-final-ack, drop, timeout, error, signal.
+//   | stall STEP | close-at STEP | no-final-ack NAME | drop BYTES
+//   | reply BYTES [N entries | N removed] | remove job-NNNN JOB OWNER
+//   | close REASON [job-NNNN STATUS]   (the job part only in DIR/events)
+// data-first-byte and data-end are logged for control files too. A garbage ack is logged as
+// "ack 88 STEP NAME garbage: ...". Close reasons: client (the client closed or half-closed),
+// reset (the client reset the connection), done (the server finished), nack (command NACKed),
+// refuse, close-at, stall (the client went away during a stall), no-final-ack, drop, timeout
+// (--idle-timeout), error, signal (SIGTERM/SIGINT).
 //
-// Limits: command lines 4095 bytes, subcommand lines 1023, 64 command operands, 4096 files per
-// job, listings 64 MiB. A stall that begins after the client's half-close (count-0 data-end)
-// ends only when the server is killed, or when keepalive probes find the client gone.
+// Precedence at a step: --close-at, then --stall, then --no-final-ack, then --nack. A job that
+// --close-at/--stall/--no-final-ack leave unanswered is still "complete" when all of it arrived;
+// a NACKed file never counts as received.
+//
+// Limits and quirks: command lines 4095 bytes (queue names are cut at 255), subcommand lines
+// 1023, 64 command operands, 4096 files per job, listings 64 MiB. A --stall ends when the client's
+// FIN arrives, so a client that half-closes while it still waits ends the stall too; a stall
+// that begins after the half-close (count-0 data-end) lasts until the server is killed, or until
+// keepalive probes find the client gone (about tcp_fin_timeout, 60 s, after it closed). With -n,
+// the server exits only when every connection has ended. A connect line is written when the
+// command has been read, with the time of the accept, so DIR/events is in write order.
 
 #define _GNU_SOURCE
 
@@ -566,6 +579,24 @@ write_full(int        fd,               // I - File
 }
 
 
+// 'copy_text()' - Copy a string into a bounded buffer, cutting it when it does not fit.
+static bool                             // O - true when it fitted
+copy_text(char       *dst,              // O - Buffer
+          size_t     size,              // I - Size of buffer (at least 1)
+          const char *src)              // I - String
+{
+  size_t len = strlen(src);
+  bool   fits = len < size;
+
+  if (!fits)
+    len = size - 1;
+  memcpy(dst, src, len);
+  dst[len] = '\0';
+
+  return (fits);
+}
+
+
 // 'escape_event()' - Copy bytes for an event line: 0x20-0x7e as is, the rest (and '\' '"') as
 //                    \xHH; "..." marks truncation.
 static void
@@ -686,7 +717,7 @@ vlog(srv_conn_t            *c,          // I - Connection
   char details[2048];
 
   if (vsnprintf(details, sizeof(details), fmt, ap) < 0)
-    snprintf(details, sizeof(details), "%s", "(unformattable details)");
+    copy_text(details, sizeof(details), "(unformattable details)");
 
   emit(c, fd, echo, ts, event, details);
 }
@@ -728,7 +759,9 @@ log_connect(srv_conn_t *c)              // I - Connection
 {
   char details[NI_MAXHOST + NI_MAXSERV + 2];
 
-  snprintf(details, sizeof(details), "%s %s", c->peer, c->peer_port);
+  // NI_MAXHOST + NI_MAXSERV + 2 always holds "host port".
+  if (snprintf(details, sizeof(details), "%s %s", c->peer, c->peer_port) < 0)
+    copy_text(details, sizeof(details), "? ?");
   emit(c, c->events_fd, true, &c->connected, "connect", details);
   if (c->events_fd != main_events_fd)
     emit(c, main_events_fd, false, &c->connected, "connect", details);
@@ -997,7 +1030,7 @@ conn_failed(srv_conn_t *c,              // I - Connection
         break;
     default :
         conn_log(c, "error", "%s while %s", strerror(c->last_errno), context);
-        c->reason = "error";
+        c->reason = c->last_errno == ECONNRESET ? "reset" : "error";
         break;
   }
 
@@ -1030,6 +1063,8 @@ send_answer(srv_conn_t *c,              // I - Connection
     out[0] = 'X';
     for (i = 0; i < SRV_JUNK_BYTES; i ++)
       out[i + 1] = (unsigned char)((i * 157 + 10) & 0xff);
+    out[20] = 0x00;
+    out[40] = 0xff;
     conn_log(c, "ack", "88 %s %s garbage: X + %d junk bytes", step, name, SRV_JUNK_BYTES);
     r = conn_write(c, out, sizeof(out));
   }
@@ -1193,7 +1228,7 @@ add_file(srv_conn_t *c,                 // I - Connection
   }
 
   f = c->files + i;
-  snprintf(f->name, sizeof(f->name), "%s", name);
+  copy_text(f->name, sizeof(f->name), name);
   f->bytes   = 0;
   f->control = control;
   f->intact  = false;
@@ -1508,13 +1543,13 @@ state_load(unsigned    seq,             // I - Job sequence number
     *value++ = '\0';
 
     if (!strcmp(line, "queue"))
-      snprintf(st->queue, sizeof(st->queue), "%s", value);
+      copy_text(st->queue, sizeof(st->queue), value);
     else if (!strcmp(line, "owner"))
-      snprintf(st->owner, sizeof(st->owner), "%s", value);
+      copy_text(st->owner, sizeof(st->owner), value);
     else if (!strcmp(line, "name"))
-      snprintf(st->name, sizeof(st->name), "%s", value);
+      copy_text(st->name, sizeof(st->name), value);
     else if (!strcmp(line, "files"))
-      snprintf(st->files, sizeof(st->files), "%s", value);
+      copy_text(st->files, sizeof(st->files), value);
     else if (!strcmp(line, "job") && parse_int64(value, 0, INT_MAX, &v))
       st->job = (int)v;
     else if (!strcmp(line, "size") && parse_int64(value, 0, INT64_MAX, &v))
@@ -1639,10 +1674,10 @@ job_publish(srv_conn_t          *c,     // I - Connection
   st.job  = s->job;
   st.size = s->size;
   escape_display(c->queue, strlen(c->queue), st.queue, sizeof(st.queue));
-  snprintf(st.owner, sizeof(st.owner), "%s", s->owner[0] ? s->owner : "-");
-  snprintf(st.name, sizeof(st.name), "%s", c->files[c->control].name);
-  snprintf(st.files, sizeof(st.files), "%s",
-           s->names[0] ? s->names : s->title[0] ? s->title : "(standard input)");
+  copy_text(st.owner, sizeof(st.owner), s->owner[0] ? s->owner : "-");
+  copy_text(st.name, sizeof(st.name), c->files[c->control].name);
+  copy_text(st.files, sizeof(st.files),
+            s->names[0] ? s->names : s->title[0] ? s->title : "(standard input)");
 
   if ((lock = state_lock()) < 0 || !state_save(&st))
     conn_log(c, "error", "cannot record the job for listings: %s", strerror(errno));
@@ -1889,7 +1924,7 @@ receive_file(srv_conn_t *c,             // I - Connection
     conn_log(c, "error", "bad %s subcommand: %s", kind, why);
     code     = 1;
     nack_why = why;
-    snprintf(name, sizeof(name), "%s", "-");
+    copy_text(name, sizeof(name), "-");
   }
   else if (stream && cfg.refuse_zero)
   {
@@ -1944,8 +1979,9 @@ receive_file(srv_conn_t *c,             // I - Connection
   }
   if (r != IO_OK)
   {
-    snprintf(context, sizeof(context), "receiving %s (%" PRId64 " of %" PRId64 " bytes)", name,
-             c->files[idx].bytes, count);
+    if (snprintf(context, sizeof(context), "receiving %s (%" PRId64 " of %" PRId64 " bytes)",
+                 name, c->files[idx].bytes, count) < 0)
+      copy_text(context, sizeof(context), "receiving a file");
     conn_failed(c, r, context);
     return (false);
   }
@@ -1957,7 +1993,8 @@ receive_file(srv_conn_t *c,             // I - Connection
   {
     if ((r = conn_fill(c)) != IO_OK)
     {
-      snprintf(context, sizeof(context), "waiting for the NUL after %s", name);
+      if (snprintf(context, sizeof(context), "waiting for the NUL after %s", name) < 0)
+        copy_text(context, sizeof(context), "waiting for the NUL after a file");
       conn_failed(c, r, context);
       return (false);
     }
@@ -2083,7 +2120,10 @@ ordinal(int    n,                       // I - Rank
   const char *suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th" :
                        n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
 
-  snprintf(buf, size, "%d%s", n, suffix);
+  int        len = snprintf(buf, size, "%d%s", n, suffix);
+
+  if (len < 0 || (size_t)len >= size)
+    copy_text(buf, size, "?");
 }
 
 
@@ -2104,13 +2144,14 @@ send_fake_listing(srv_conn_t *c,        // I - Connection
     return (IO_ERROR);
   hlen = (size_t)m;
 
-  // The read buffer is free here: fill it with job lines once and send it over and over.
+  // The read buffer is free here: fill it with job lines once and send it over and over. Job
+  // numbers are 1000-9999 (LPRng-like), so the listing never shows the client's cfA job (0-999).
   for (i = 0; blen + 128 < SRV_BUF_SIZE; i ++)
   {
     ordinal(i, rank, sizeof(rank));
     m = snprintf((char *)c->buf + blen, SRV_BUF_SIZE - blen,
                  "%-6s %-7s %-4d %-37.37s %d bytes\n", i ? rank : "active", "root",
-                 100 + i % 900, "document.pdf", 1024 + 17 * i);
+                 1000 + i % 9000, "document.pdf", 1024 + 17 * i);
     if (m < 0 || (size_t)m >= SRV_BUF_SIZE - blen)
       break;
     blen += (size_t)m;
@@ -2367,8 +2408,8 @@ serve_connection(int                           fd,     // I - Client socket
   if (getnameinfo((const struct sockaddr *)ss, sslen, c.peer, sizeof(c.peer), c.peer_port,
                   sizeof(c.peer_port), NI_NUMERICHOST | NI_NUMERICSERV))
   {
-    snprintf(c.peer, sizeof(c.peer), "%s", "?");
-    snprintf(c.peer_port, sizeof(c.peer_port), "%s", "?");
+    copy_text(c.peer, sizeof(c.peer), "?");
+    copy_text(c.peer_port, sizeof(c.peer_port), "?");
   }
 
   if ((c.buf = malloc(SRV_BUF_SIZE)) == NULL)
@@ -2415,7 +2456,7 @@ serve_connection(int                           fd,     // I - Client socket
 
   code = (unsigned char)line[0];
   tokenize(line + 1, len - 1, &t);
-  snprintf(c.queue, sizeof(c.queue), "%s", t.count ? t.tok[0] : "");
+  copy_text(c.queue, sizeof(c.queue), t.count ? t.tok[0] : "");
   escape_event(c.queue, strlen(c.queue), qesc, sizeof(qesc));
   escape_event(line, len, raw, sizeof(raw));
 
@@ -2557,7 +2598,9 @@ open_listener(int *bound)               // O - Bound port
   hints.ai_family   = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags    = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-  snprintf(portstr, sizeof(portstr), "%d", cfg.port);
+  err = snprintf(portstr, sizeof(portstr), "%d", cfg.port);
+  if (err < 0 || (size_t)err >= sizeof(portstr))
+    return (-1);
 
   if ((err = getaddrinfo(cfg.addr, portstr, &hints, &ai)) != 0)
   {
@@ -2778,8 +2821,7 @@ parse_options(int  argc,                // I - Number of arguments
 
   bad:
 
-  fprintf(stderr, "lpd-server: bad value '%s' for option %s\n", optarg ? optarg : "",
-          argv[optind - 1]);
+  fprintf(stderr, "lpd-server: bad option value '%s' (see --help)\n", optarg ? optarg : "");
   return (false);
 }
 
@@ -2845,7 +2887,8 @@ main(int  argc,                         // I - Number of arguments
     return (1);
   }
 
-  snprintf(text, sizeof(text), "%s %d", cfg.addr, port);
+  if (snprintf(text, sizeof(text), "%s %d", cfg.addr, port) < 0)
+    copy_text(text, sizeof(text), "?");
   emit(NULL, main_events_fd, false, NULL, "listen", text);
   if (!cfg.quiet)
   {

@@ -15,7 +15,15 @@
 static void
 parse(const char *text, int jobnum, const char *host, lpd_queue_state_t *st)
 {
-  lpdQueueParse(text, strlen(text), jobnum, host, st);
+  lpdQueueParse(text, strlen(text), jobnum, host, NULL, st);
+}
+
+// 'parse_user()' - Parse with an owner to match as well.
+static void
+parse_user(const char *text, int jobnum, const char *host, const char *user,
+           lpd_queue_state_t *st)
+{
+  lpdQueueParse(text, strlen(text), jobnum, host, user, st);
 }
 
 // 'test_bsd()' - BSD lpd short and long formats.
@@ -49,11 +57,21 @@ test_bsd(void)
   CU_ASSERT_EQUAL(st.jobs, 2);
   CU_ASSERT_TRUE(st.found);
   CU_ASSERT_TRUE(st.active);
-  parse(l, 124, "myhost", &st);                  // same number, other host: not ours
+  parse_user(l, 124, "myhost", "root", &st);     // same number, other owner: not ours
   CU_ASSERT_FALSE(st.found);
-  parse(l, 124, "other.example", &st);           // host listed cut short still matches
+  parse_user(l, 124, "myhost", "bob", &st);      // BSD lists its own name for our host
   CU_ASSERT_TRUE(st.found);
   CU_ASSERT_EQUAL(st.rank, 2);
+  parse_user(s, 124, "myhost", "alice", &st);
+  CU_ASSERT_FALSE(st.found);
+
+  // Regressions found by fuzzing: "[job %03d%s]" with a host that starts with a digit.
+  parse("u: 1st [job 12310.0.0.5]\n", 123, "10.0.0.5", &st);
+  CU_ASSERT_TRUE(st.found);
+  parse("u: 1st [job 2876]\n", 287, "6", &st);
+  CU_ASSERT_TRUE(st.found);
+  parse("u: 1st [job 12 localhost]\n", 12, "x", &st);   // cups-lpd's spacing
+  CU_ASSERT_TRUE(st.found);
 
   parse("no entries\n", 1, "h", &st);
   CU_ASSERT_EQUAL(st.jobs, 0);
@@ -77,7 +95,9 @@ test_lprng(void)
   CU_ASSERT_STRING_EQUAL(st.status, "Printer: lp@server 'test'");
   CU_ASSERT_EQUAL(st.jobs, 2);
   CU_ASSERT_TRUE(st.found && st.active && st.rank == 1);
-  parse(s, 124, "myhost", &st);
+  parse(s, 124, "myhost", &st);                  // same number and owner, other host
+  CU_ASSERT_FALSE(st.found);
+  parse_user(s, 123, "myhost", "alice", &st);    // other owner
   CU_ASSERT_FALSE(st.found);
   parse(s, 125, "myhost", &st);                  // done: it has left the queue
   CU_ASSERT_FALSE(st.found);
@@ -97,15 +117,20 @@ test_garbage(void)
     x = x * 1103515245 + 12345;
     junk[i] = (char)(x >> 16);
   }
-  lpdQueueParse(junk, len, 123, "h", &st);
+  lpdQueueParse(junk, len, 123, "h", "u", &st);
   CU_ASSERT_TRUE(st.jobs >= 0);
   memset(junk, 'a', len);
-  lpdQueueParse(junk, len, 123, "h", &st);
+  lpdQueueParse(junk, len, 123, "h", "u", &st);
   CU_ASSERT_EQUAL(st.jobs, 0);
   CU_ASSERT_TRUE(strlen(st.status) < sizeof(st.status));
-  lpdQueueParse("", 0, 1, NULL, &st);
+  lpdQueueParse("", 0, 1, NULL, NULL, &st);
   CU_ASSERT_EQUAL(st.jobs, 0);
-  lpdQueueParse("active x 99999999999999999999 y\n1st\n: active [job\n", 47, 1, "h", &st);
+  lpdQueueParse("active x 99999999999999999999 y\n1st\n: active [job\n", 47, 1, "h", NULL,
+                &st);
+  CU_ASSERT_FALSE(st.found);
+  lpdQueueParse("1st u 12", 8, 12, "h", "u", &st);   // no NUL after the buffer: read in bounds
+  CU_ASSERT_TRUE(st.found);
+  lpdQueueParse("Ra", 2, 1, "h", "u", &st);
   CU_ASSERT_FALSE(st.found);
   free(junk);
 }
@@ -115,6 +140,7 @@ typedef struct fixture_s                // a real listing captured from a server
   const char *file;
   int        jobnum;
   const char *host;
+  const char *user;
   int        jobs;                      // entries expected
   bool       found;
   int        rank;
@@ -151,7 +177,7 @@ test_fixtures(void)
     char              *text = read_fixture(f->file, &len);
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-    lpdQueueParse(text, len, f->jobnum, f->host, &st);
+    lpdQueueParse(text, len, f->jobnum, f->host, f->user, &st);
     if (st.jobs != f->jobs || st.found != f->found || st.rank != f->rank)
       fprintf(stderr, "\n%s: jobs %d found %d rank %d\n", f->file, st.jobs, st.found, st.rank);
     CU_ASSERT_EQUAL(st.jobs, f->jobs);

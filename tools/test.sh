@@ -37,6 +37,9 @@ for t in tests/test-text tests/test-status tests/test-lpd-proto tests/test-lpd-q
   echo "valgrind clean: $t"
 done
 
+echo "== fuzzers (libFuzzer, ASan/UBSan): regressions replayed, then ${FUZZ_SECONDS:-20} s each"
+"$top/tools/fuzz.sh" "${FUZZ_SECONDS:-20}"
+
 echo "== make distcheck"
 BIG_JOB_MB=5 make -s distcheck >/dev/null 2>"$top/_build/distcheck.log" ||
   { tail -50 "$top/_build/distcheck.log"; exit 1; }

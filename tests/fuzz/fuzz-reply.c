@@ -1,0 +1,357 @@
+// fuzz-reply.c - libFuzzer target: what an LPD server sends back, and the status lines it makes.
+//
+// Copyright 2026 The cups-lpr authors
+// SPDX-License-Identifier: Apache-2.0
+//
+// Input: 2 bytes job number, 1 byte flags, 1 byte host length, that many host bytes, 2 bytes
+// status-line limit, then the server's bytes.  Flags: bit 0 no host, bits 1-2 the reply cap,
+// bits 3-7 the line buffer size and prefix of the fuzzed-limit status line.  The bytes are
+//   - parsed as a queue listing from an exact-size copy (no NUL after it), for the job number and
+//     host given;
+//   - sent through a socketpair as the reply to a queue query (lpdQuery), then parsed as
+//     lprJobRun() parses it;
+//   - sent as the reply to a subcommand (lpdReadAck): a non-zero first octet is a NACK whose text
+//     is reported as report_failure() reports it;
+//   - formatted as status-line text at several limits: one line, one '\n', within the limit;
+//   - followed by our own job as each server lists it: it must be found.
+// Only a local socketpair is used: no network.
+
+#include "config.h"
+#include "lpd-proto.h"
+#include "lpd-queue.h"
+#include "status.h"
+#include "text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PEER_MAX     (80 * 1024)        // bytes the peer sends; more would block the socketpair
+#define TIMEOUT_MS   1000               // never reached: the peer has closed before we read
+
+// 'check()' - Abort with a message when an invariant does not hold.
+static void
+check(bool ok, const char *what)
+{
+  if (!ok)
+  {
+    fprintf(stderr, "fuzz-reply: invariant failed: %s\n", what);
+    abort();
+  }
+}
+
+// 'utf8_len()' - Length of the valid UTF-8 sequence at s (strict), or 0.
+static size_t
+utf8_len(const unsigned char *s, size_t avail)
+{
+  size_t   n;
+  unsigned cp;
+
+  if (avail == 0)
+    return (0);
+  if (s[0] < 0x80)
+    return (1);
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+  {
+    n  = 2;
+    cp = s[0] & 0x1fu;
+  }
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+  {
+    n  = 3;
+    cp = s[0] & 0x0fu;
+  }
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+  {
+    n  = 4;
+    cp = s[0] & 0x07u;
+  }
+  else
+    return (0);
+  if (avail < n)
+    return (0);
+  for (size_t i = 1; i < n; i ++)
+  {
+    if ((s[i] & 0xc0) != 0x80)
+      return (0);
+    cp = (cp << 6) | (s[i] & 0x3fu);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+      (cp >= 0xd800 && cp <= 0xdfff))
+    return (0);
+  return (n);
+}
+
+// 'check_clean()' - No control byte (C0, DEL, C1) and valid UTF-8.
+static void
+check_clean(const char *s, size_t len, const char *what)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t              i = 0, n;
+
+  while (i < len)
+  {
+    check(p[i] >= 0x20 && p[i] != 0x7f, what);
+    check(!(p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] < 0xa0), what);
+    n = utf8_len(p + i, len - i);
+    check(n > 0, what);
+    i += n;
+  }
+}
+
+// 'check_state()' - A parsed snapshot is consistent and its status text clean.
+static void
+check_state(const lpd_queue_state_t *st, size_t len)
+{
+  size_t slen;
+
+  check(memchr(st->status, '\0', sizeof(st->status)) != NULL, "queue status not terminated");
+  slen = strlen(st->status);
+  check_clean(st->status, slen, "queue status has a control byte or invalid UTF-8");
+  check(st->jobs >= 0 && (size_t)st->jobs <= len / 3 + 1, "more jobs than lines could hold");
+  if (st->found)
+    check(st->rank >= 1 && st->rank <= st->jobs, "rank outside the listed jobs");
+  else
+    check(st->rank == 0 && !st->active, "rank or active without our job");
+}
+
+// 'peer_pair()' - A socketpair whose peer end has sent data and closed its sending side.
+static bool
+peer_pair(int sv[2], const uint8_t *data, size_t len, size_t *sent)
+{
+  ssize_t n;
+
+  *sent = 0;
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return (false);
+  fcntl(sv[1], F_SETFL, O_NONBLOCK);    // what does not fit is simply not sent
+  while (*sent < len)
+  {
+    n = send(sv[1], data + *sent, len - *sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    *sent += (size_t)n;
+  }
+  shutdown(sv[1], SHUT_WR);
+  return (true);
+}
+
+// 'check_status()' - Format text as a status line and check it: one '\n', within the limit.
+static void
+check_status(size_t limit, size_t linesize, const char *prefix, const char *text)
+{
+  char   line[LPR_STATUS_MAX + 1];
+  size_t len, max = limit;
+
+  if (max > linesize - 1)
+    max = linesize - 1;
+  if (max > LPR_STATUS_MAX)
+    max = LPR_STATUS_MAX;
+  memset(line, 'x', sizeof(line));
+  len = lprStatusFormat(line, linesize, limit, prefix, "%s", text);
+  check(len > 0, "lprStatusFormat() made no line");
+  check(len <= max, "status line longer than its limit");
+  check(line[len] == '\0' && strlen(line) == len, "status line not terminated at its length");
+  check(line[len - 1] == '\n', "status line does not end in a newline");
+  check(memchr(line, '\n', len - 1) == NULL, "status line has more than one newline");
+  check(!strncmp(line, prefix, strlen(prefix)) && line[strlen(prefix)] == ':',
+        "status line lost its prefix");
+  check_clean(line, len - 1, "status line has a control byte or invalid UTF-8");
+}
+
+// 'do_query()' - The bytes as a queue-state reply, parsed as lprJobRun() parses it.
+static void
+do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t max)
+{
+  int               sv[2];
+  size_t            sent;
+  lpd_conn_t        c;
+  lpr_buf_t         reply;
+  lpd_result_t      r;
+  lpd_queue_state_t st;
+  char              cmd[8];
+
+  if (!peer_pair(sv, data, len, &sent))
+    return;
+  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  lprBufInit(&reply, max);
+  r = lpdQuery(&c, 3, "lp", NULL, &reply);
+  check(recv(sv[1], cmd, sizeof(cmd), MSG_DONTWAIT) == 4 && !memcmp(cmd, "\003lp\n", 4),
+        "lpdQuery() sent a bad command");
+  if (sent <= max)
+    check(r == LPD_OK && reply.len == sent, "lpdQuery() lost reply bytes");
+  else
+    check(r == LPD_TOO_BIG && reply.len == max, "lpdQuery() did not cut at the cap");
+  check(!reply.len || !memcmp(reply.data, data, reply.len), "lpdQuery() changed reply bytes");
+  if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
+  {
+    lpdQueueParse(reply.data, reply.len, jobnum, host, &st);
+    check_state(&st, reply.len);
+  }
+  lprBufFree(&reply);
+  lpdConnClose(&c);
+  close(sv[1]);
+}
+
+// 'do_ack()' - The bytes as a subcommand reply: ack, or NACK code and text, then the ERROR line.
+static void
+do_ack(const uint8_t *data, size_t len, size_t limit)
+{
+  int          sv[2];
+  size_t       sent, want;
+  lpd_conn_t   c;
+  lpd_result_t r;
+  char         text[300], msg[2048];
+  int          n;
+
+  if (!peer_pair(sv, data, len, &sent))
+    return;
+  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  c.step = LPD_STEP_DATA_END;
+  r = lpdReadAck(&c);
+  if (sent == 0)
+    check(r == LPD_CLOSED, "no reply is not LPD_CLOSED");
+  else if (data[0] == 0)
+    check(r == LPD_OK, "a zero octet is not an ack");
+  else
+  {
+    want = sent - 1 < sizeof(c.text) - 1 ? sent - 1 : sizeof(c.text) - 1;
+    check(r == LPD_NACK && c.code == data[0], "a non-zero octet is not a NACK with its code");
+    check(c.textlen == want && c.text[c.textlen] == '\0' && !memcmp(c.text, data + 1, want),
+          "NACK text is not the bytes that followed, cut at LPD_NACK_TEXT_MAX");
+
+    // As report_failure() words it.
+    lprTextClean(text, sizeof(text), c.text, c.textlen);
+    check_clean(text, strlen(text), "cleaned NACK text has a control byte or invalid UTF-8");
+    n = snprintf(msg, sizeof(msg), "lpr://printer.example/lp refused %s (code %d: \"%s\")",
+                 lpdStepName(c.step), c.code, text);
+    check(n > 0 && (size_t)n < sizeof(msg), "report message too long for the test");
+    check_status(limit, LPR_STATUS_MAX + 1, "ERROR", msg);
+  }
+  lpdConnClose(&c);
+  close(sv[1]);
+}
+
+// 'check_own_rows()' - Our own job, listed in each server's shape after arbitrary lines, is found.
+//
+// The job number and host are what lprJobSetup() makes: 0-999 and an lpdSanitizeHost() name.
+static void
+check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawhost)
+{
+  char              host[LPD_HOST_MAX + 1], row[256];
+  int               jobnum = ((rawjob % 1000) + 1000) % 1000, n = 0;
+  lpd_queue_state_t st;
+  char              *text;
+
+  lpdSanitizeHost(host, sizeof(host), rawhost);
+  for (int i = 0; i < 4; i ++)
+  {
+    switch (i)
+    {
+      case 0 :                          // BSD lpd and cups-lpd short
+          n = snprintf(row, sizeof(row), "active  alice  %d  report.txt  1234 bytes\n", jobnum);
+          break;
+      case 1 :                          // BSD lpd long
+          n = snprintf(row, sizeof(row), "alice: 1st      [job %03d%s]\n", jobnum, host);
+          break;
+      case 2 :                          // cups-lpd long
+          n = snprintf(row, sizeof(row), "alice: 1st      [job %d %s]\n", jobnum, host);
+          break;
+      default :                         // LPRng
+          n = snprintf(row, sizeof(row), "1  alice@%s+%d  A  %d report.txt  1234 12:00:01\n",
+                       host, jobnum, jobnum);
+          break;
+    }
+    check(n > 0 && (size_t)n < sizeof(row), "own row does not fit");
+    // Arbitrary lines first (ended by a newline), then our row, in an exact-size buffer.
+    if ((text = malloc(junklen + 1 + (size_t)n)) == NULL)
+      abort();
+    if (junklen)
+      memcpy(text, junk, junklen);
+    text[junklen] = '\n';
+    memcpy(text + junklen + 1, row, (size_t)n);
+    lpdQueueParse(text, junklen + 1 + (size_t)n, jobnum, host, &st);
+    check_state(&st, junklen + 1 + (size_t)n);
+    if (!st.found)
+    {
+      fprintf(stderr, "fuzz-reply: job %d host \"%s\" not found in row: %s", jobnum, host, row);
+      check(false, "our own job, listed as a server lists it, was not found");
+    }
+    free(text);
+  }
+}
+
+// 'LLVMFuzzerTestOneInput()' - One server reply through the parser, the socket reads and the
+//                              status writer.
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  static const char   * const prefixes[] = { "INFO", "ERROR", "DEBUG", "STATE", "WARNING" };
+  static const size_t limits[] = { LPR_STATUS_MIN, 80, 255, LPR_STATUS_DEFAULT_MAX,
+                                   LPR_STATUS_MAX, LPR_STATUS_MAX + 100 };
+  static const size_t maxes[] = { LPD_QUEUE_LISTING_MAX, 4096, 256, 64 };
+  lpd_queue_state_t   st;
+  const uint8_t       *p = data, *end = data + size;
+  char                host[256], *text;
+  int                 jobnum = 0, flags = 0;
+  size_t              hlen = 0, len, limit = LPR_STATUS_MIN, linesize;
+
+  if (end - p >= 2)
+  {
+    jobnum = (int16_t)(p[0] | p[1] << 8);
+    p += 2;
+  }
+  if (p < end)
+    flags = *p ++;
+  if (p < end)
+    hlen = *p ++;
+  if (hlen > (size_t)(end - p))
+    hlen = (size_t)(end - p);
+  memcpy(host, p, hlen);
+  host[hlen] = '\0';
+  p += hlen;
+  if (end - p >= 2)
+  {
+    // Any limit lprStatusInit() can set, and a bit past it (lprStatusFormat() clamps).
+    limit = LPR_STATUS_MIN + (size_t)(p[0] | p[1] << 8) % (LPR_STATUS_MAX + 200 - LPR_STATUS_MIN);
+    p += 2;
+  }
+  len = (size_t)(end - p);
+
+  // The listing from an exact-size copy, so a read past its end is caught.
+  if ((text = malloc(len ? len : 1)) == NULL)
+    abort();
+  if (len)
+    memcpy(text, p, len);
+  lpdQueueParse(text, len, jobnum, (flags & 1) ? NULL : host, &st);
+  check_state(&st, len);
+  free(text);
+  check_own_rows(p, len > 512 ? 512 : len, jobnum, host);
+
+  do_query(p, len < PEER_MAX ? len : PEER_MAX, jobnum, (flags & 1) ? NULL : host,
+           maxes[(size_t)(flags >> 1) % (sizeof(maxes) / sizeof(maxes[0]))]);
+  do_ack(p, len < PEER_MAX ? len : PEER_MAX, limit);
+
+  // The raw bytes (up to the first NUL) as status text: fixed limits, and the fuzzed one with a
+  // line buffer that may be smaller than the limit.
+  if ((text = malloc(len + 1)) == NULL)
+    abort();
+  memcpy(text, p, len);
+  text[len] = '\0';
+  for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i ++)
+    check_status(limits[i], LPR_STATUS_MAX + 1, prefixes[i % 5], text);
+  linesize = LPR_STATUS_MIN + 1 + (size_t)(flags >> 3) * 128;
+  check_status(limit, linesize > LPR_STATUS_MAX + 1 ? LPR_STATUS_MAX + 1 : linesize,
+               prefixes[(flags >> 5) % 5], text);
+  check_status(limit, LPR_STATUS_MAX + 1, "INFO", st.status);
+
+  free(text);
+  return (0);
+}

@@ -1,0 +1,373 @@
+#!/bin/bash
+#
+# Run Debian's BSD lpd (package "lpr") on 127.0.0.1 for integration tests, without installing it.
+#
+# Copyright 2026 The cups-lpr authors
+# SPDX-License-Identifier: Apache-2.0
+#
+# Usage:
+#   bsdlpd.sh start STATEDIR PORT [QUEUE...]   start lpd, queues default to "lp"; exit 77 = skip
+#   bsdlpd.sh stop STATEDIR                    stop it; no process and no mount is left
+#   bsdlpd.sh jobs STATEDIR [QUEUE]            received control files, oldest first
+#
+# The Debian package "lpr" (OpenBSD lpd) is fetched with `apt-get download` into $LPD_PKGCACHE
+# (default STATEDIR/../pkgcache) and unpacked with `dpkg -x` under STATEDIR/root.  lpd runs in
+# its own mount, PID and UTS namespace: /etc is an overlay (printcap, hosts.lpd, hosts,
+# nsswitch.conf written into STATEDIR/etc-upper), /dev is an overlay (lpd creates its socket
+# /dev/printer there), /run and /var/spool are private tmpfs, and STATEDIR/spool is bound to
+# /var/spool/lpd.  Nothing on the host is installed or changed.  Names resolve from the private
+# /etc/hosts only ("hosts: files"): lpd's reverse lookup of 127.0.0.1 gives "localhost", which
+# hosts.lpd admits, and no DNS query leaves the machine.
+#
+# Jobs are held: each queue's printer device (lp=) is a path that does not exist, so the print
+# daemon lpd starts after each job gives up at once and the job stays queued.  (`lpc stop` does
+# not hold jobs with this lpd: the print daemon that recvjob starts clears the stop bit and
+# prints.)  Each job stays in STATEDIR/spool/QUEUE as the control file cfANNNhost, where lpd
+# has replaced the host part of the name with the client's resolved name ("localhost"); its
+# content is byte for byte as received.  The data files keep their names (dfANNNclient).
+#
+# Environment:
+#   LPD_PKGCACHE          where the .deb is cached
+#   LPD_START_TIMEOUT     seconds to wait for the port (default 10)
+#   LPD_PRINTCAP_EXTRA    extra printcap fields for every queue, e.g. ":mx#10"
+
+set -euo pipefail
+
+readonly PKG=lpr
+readonly SERVER_HOSTNAME=lpdtest
+
+# 'die()' - print an error and exit 1.
+die()
+{
+  echo "bsdlpd.sh: $*" >&2
+  exit 1
+}
+
+# 'skip()' - tell the test harness this server cannot be had here (automake: exit 77).
+skip()
+{
+  echo "SKIP: $*"
+  exit 77
+}
+
+# 'usage()' - print the command line and exit 2.
+usage()
+{
+  echo "usage: bsdlpd.sh start STATEDIR PORT [QUEUE...] | stop STATEDIR | jobs STATEDIR [QUEUE]" >&2
+  exit 2
+}
+
+# 'check_queue_name()' - accept only names that are safe as a path and a printcap key.
+check_queue_name()
+{
+  [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$ ]] || die "bad queue name '$1'"
+}
+
+# 'fetch_deb()' - set DEB to the cached .deb of package $2 in dir $1, downloading it if needed.
+fetch_deb()
+{
+  local cache=$1 name=$2 lockfd
+  mkdir -p "$cache"
+  # Tests may start servers in parallel: one download at a time, and no half-written .deb seen.
+  exec {lockfd}>"$cache/.lock"
+  flock "$lockfd"
+  DEB=$(find "$cache" -maxdepth 1 -name "${name}_*.deb" -type f | sort | tail -n 1)
+  if [[ -z "$DEB" ]]; then
+    command -v apt-get >/dev/null || skip "apt-get not found, cannot fetch package $name"
+    if ! (cd "$cache" && apt-get download -q "$name") >"$cache/apt-$name.log" 2>&1; then
+      skip "apt-get download $name failed: $(tail -n 1 "$cache/apt-$name.log")" \
+        "(apt-get update needed?)"
+    fi
+    DEB=$(find "$cache" -maxdepth 1 -name "${name}_*.deb" -type f | sort | tail -n 1)
+    [[ -n "$DEB" ]] || skip "apt-get download $name produced no .deb"
+  fi
+  exec {lockfd}>&-
+}
+
+# 'port_open()' - succeed when something accepts TCP connections on 127.0.0.1:$1.
+port_open()
+{
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# 'pidns_of()' - print the PID namespace id of process $1 (empty when it is gone).
+pidns_of()
+{
+  readlink "/proc/$1/ns/pid" 2>/dev/null || true
+}
+
+# 'alive()' - succeed while process $1 exists and is not a zombie.
+alive()
+{
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ "${stat:0:1}" != Z ]]
+}
+
+# 'children_of()' - print the child PIDs of process $1.
+children_of()
+{
+  local c
+  for c in $(cat "/proc/$1/task/"*/children 2>/dev/null || true); do echo "$c"; done
+}
+
+# 'daemon_of()' - print the child of process $1 that runs program $2 (the daemon's host PID).
+daemon_of()
+{
+  local c
+  for c in $(children_of "$1"); do
+    if [[ "$(readlink "/proc/$c/exe" 2>/dev/null || true)" == "$2" ]]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  return 0
+}
+
+# 'ns_pids()' - print every PID whose PID namespace is $1.
+ns_pids()
+{
+  local ns=$1 p
+  for p in /proc/[0-9]*; do
+    [[ "$(readlink "$p/ns/pid" 2>/dev/null || true)" == "$ns" ]] && echo "${p#/proc/}"
+  done
+  return 0
+}
+
+# 'write_config()' - write printcap, hosts.lpd, hosts and nsswitch.conf into the /etc overlay.
+write_config()
+{
+  local state=$1 q
+  shift
+  local upper=$state/etc-upper
+
+  mkdir -p "$upper"
+  : >"$upper/printcap"
+  # No job size limit (mx#0) unless LPD_PRINTCAP_EXTRA sets one: a field given twice is ambiguous.
+  local extra=${LPD_PRINTCAP_EXTRA:-}
+  [[ "$extra" == *:mx* ]] || extra=":mx#0$extra"
+  for q in "$@"; do
+    printf '%s:sd=/var/spool/lpd/%s:lp=/var/spool/lpd/%s.nodev:lf=/var/spool/lpd/%s.log:sh%s:\n' \
+      "$q" "$q" "$q" "$q" "$extra" >>"$upper/printcap"
+  done
+  # The queue's printer is QUEUE.nodev, which never exists: jobs stay queued (see the top).
+  # lpd admits a client whose reverse-resolved name is listed here.
+  printf 'localhost\n' >"$upper/hosts.lpd"
+  : >"$upper/hosts.equiv"
+  printf '127.0.0.1\tlocalhost %s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+    "$SERVER_HOSTNAME" >"$upper/hosts"
+  printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\nservices: files\n' \
+    >"$upper/nsswitch.conf"
+}
+
+# 'write_nsinit()' - write the script that runs as PID 1 of the namespace.
+write_nsinit()
+{
+  local state=$1 port=$2
+  local root=$state/root
+  cat >"$state/nsinit.sh" <<EOF
+# PID 1 of the test server's namespaces (written by tests/servers/bsdlpd.sh).
+set -eu
+# Close what the caller leaked to us (a test harness's pipes), except bash's own script fd.
+for fd in /proc/self/fd/*; do
+  n=\${fd##*/}
+  case \$n in 0|1|2|255) ;; *) eval "exec \$n>&-" 2>/dev/null || true ;; esac
+done
+mount --make-rprivate /
+mount -t overlay overlay -o lowerdir=/etc,upperdir='$state/etc-upper',workdir='$state/etc-work' /etc
+mount -t overlay overlay -o lowerdir=/dev,upperdir='$state/dev-upper',workdir='$state/dev-work' /dev
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=0755 tmpfs /var/spool
+mkdir -m 0755 /var/spool/lpd
+mount --bind '$state/spool' /var/spool/lpd
+hostname $SERVER_HOSTNAME
+# lpd puts itself in the background and then writes its PID; this shell stays PID 1 for as long
+# as lpd runs.
+'$root/usr/sbin/lpd' -b 127.0.0.1 $port
+i=0
+until [ -s /run/lpd.pid ]; do
+  i=\$((i + 1))
+  [ \$i -le 100 ] || { echo "lpd wrote no /run/lpd.pid" >&2; exit 1; }
+  sleep 0.1
+done
+pid=\$(cat /run/lpd.pid)
+: >'$state/daemonized'
+while kill -0 "\$pid" 2>/dev/null; do sleep 0.5; done
+EOF
+}
+
+# 'cmd_start()' - start lpd on 127.0.0.1:PORT with the given queues and wait until it listens.
+cmd_start()
+{
+  (($# >= 2)) || usage
+  local state port q deb cache i timeout upid init dpid ns
+  state=$(realpath -m "$1")
+  port=$2
+  shift 2
+  local queues=("$@")
+  ((${#queues[@]})) || queues=(lp)
+  if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+    die "bad port '$port'"
+  fi
+  for q in "${queues[@]}"; do check_queue_name "$q"; done
+  # The path goes into overlay mount options (',' and ':' separate) and a generated script.
+  [[ "$state" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "STATEDIR '$state' has unusual characters"
+
+  ((EUID == 0)) || skip "needs root for mount namespaces and lpd's privilege drop"
+  command -v unshare >/dev/null || skip "unshare not found"
+  unshare --mount --pid --fork --uts true 2>/dev/null || skip "cannot create namespaces here"
+  id lp >/dev/null 2>&1 || skip "no user 'lp'"
+
+  mkdir -p "$state"
+  if [[ -s "$state/pid" && -s "$state/pidns" ]] &&
+    [[ "$(pidns_of "$(cat "$state/pid")")" == "$(cat "$state/pidns")" ]]; then
+    die "a server from $state is still running; stop it first"
+  fi
+  port_open "$port" && die "port $port on 127.0.0.1 is already in use"
+  # lpd binds without SO_REUSEADDR: a connection it closed first (TIME-WAIT, about 60 s) on this
+  # port makes its bind fail, and it says so only to syslog.
+  if command -v ss >/dev/null &&
+    [[ -n "$(ss -Htan state time-wait "( src 127.0.0.1 and sport = :$port )" 2>/dev/null)" ]]; then
+    die "127.0.0.1:$port still has TIME-WAIT connections that lpd closed; use another port"
+  fi
+
+  cache=${LPD_PKGCACHE:-$(dirname "$state")/pkgcache}
+  fetch_deb "$cache" "$PKG"
+  deb=$DEB
+  # Unpack again unless STATEDIR/root holds exactly this .deb (another server may have used it).
+  if [[ "$(cat "$state/root/.deb" 2>/dev/null || true)" != "$deb" ||
+    ! -x "$state/root/usr/sbin/lpd" ]]; then
+    rm -rf "$state/root"
+    mkdir -p "$state/root"
+    dpkg -x "$deb" "$state/root" || die "dpkg -x $deb failed"
+    # Unpacked for the test only: no set-user-ID programs left lying around.
+    find "$state/root" -type f -perm /6000 -exec chmod ug-s {} +
+    echo "$deb" >"$state/root/.deb"
+  fi
+
+  rm -rf "$state/etc-upper" "$state/etc-work" "$state/dev-upper" "$state/dev-work" "$state/spool"
+  rm -f "$state/pid" "$state/nsinit.pid" "$state/unshare.pid" "$state/pidns" "$state/port" \
+    "$state/daemonized"
+  mkdir -p "$state/etc-upper" "$state/etc-work" "$state/dev-upper" "$state/dev-work"
+  # Debian's layout: lpd drops privileges to lp, the spool is lp:lp 2775.
+  install -d -m 2775 -o lp -g lp "$state/spool"
+  for q in "${queues[@]}"; do
+    install -d -m 2775 -o lp -g lp "$state/spool/$q"
+    install -m 0644 -o lp -g lp /dev/null "$state/spool/$q.log"
+  done
+  write_config "$state" "${queues[@]}"
+  write_nsinit "$state" "$port"
+
+  # (No --kill-child: util-linux 2.38.1 sometimes fails it with "sigprocmask unblock failed".)
+  setsid unshare --mount --pid --fork --uts --propagation private \
+    bash "$state/nsinit.sh" </dev/null >"$state/ns.log" 2>&1 &
+  upid=$!
+  echo "$upid" >"$state/unshare.pid"
+  echo "$port" >"$state/port"
+
+  timeout=${LPD_START_TIMEOUT:-10}
+  init="" dpid=""
+  for ((i = 0; i < timeout * 10; i++)); do
+    alive "$upid" || break
+    [[ -n "$init" ]] || init=$(children_of "$upid" | head -n 1)
+    # Only once lpd has put itself in the background is its child of PID 1 the daemon.
+    if [[ -n "$init" && -z "$dpid" && -e "$state/daemonized" ]]; then
+      dpid=$(daemon_of "$init" "$state/root/usr/sbin/lpd")
+    fi
+    if [[ -n "$dpid" ]] && port_open "$port"; then
+      ns=$(pidns_of "$init")
+      echo "$init" >"$state/nsinit.pid"
+      echo "$ns" >"$state/pidns"
+      echo "$dpid" >"$state/pid"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "bsdlpd.sh: lpd did not listen on 127.0.0.1:$port within ${timeout}s" >&2
+  cat "$state/ns.log" "$state/spool/"*.log >&2 2>/dev/null || true
+  cmd_stop "$state" || true
+  exit 1
+}
+
+# 'cmd_stop()' - stop the daemon, then the namespace's PID 1, and check nothing is left.
+cmd_stop()
+{
+  (($# == 1)) || usage
+  local state ns pid init upid i left
+  state=$(realpath -m "$1")
+  ns=$(cat "$state/pidns" 2>/dev/null || true)
+  pid=$(cat "$state/pid" 2>/dev/null || true)
+  init=$(cat "$state/nsinit.pid" 2>/dev/null || true)
+  upid=$(cat "$state/unshare.pid" 2>/dev/null || true)
+
+  # Signal a PID only while it is still in our namespace: never a recycled PID.
+  if [[ -n "$pid" && -n "$ns" && "$(pidns_of "$pid")" == "$ns" ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 30; i++)); do
+      [[ "$(pidns_of "$pid")" == "$ns" ]] || break
+      sleep 0.1
+    done
+  fi
+  # A start that failed early may not have recorded PID 1: it is the child of our unshare.
+  if [[ -z "$init" && -n "$upid" ]] && alive "$upid" &&
+    tr '\0' ' ' <"/proc/$upid/cmdline" 2>/dev/null | grep -qF "$state/nsinit.sh"; then
+    init=$(children_of "$upid" | head -n 1)
+    [[ -z "$init" ]] || ns=$(pidns_of "$init")
+  fi
+  # Killing PID 1 of a PID namespace kills every process in it.
+  if [[ -n "$init" && -n "$ns" && "$(pidns_of "$init")" == "$ns" ]]; then
+    kill -KILL "$init" 2>/dev/null || true
+  fi
+  if [[ -n "$upid" ]]; then
+    for ((i = 0; i < 50; i++)); do
+      alive "$upid" || break
+      sleep 0.1
+    done
+  fi
+  if [[ -n "$ns" ]]; then
+    for ((i = 0; i < 50; i++)); do
+      left=$(ns_pids "$ns")
+      [[ -z "$left" ]] && break
+      sleep 0.1
+    done
+    [[ -z "$left" ]] || die "processes left in $ns: $left"
+  fi
+  # The mounts lived only in the namespace; make sure none leaked into ours.
+  if grep -qF " $state/" /proc/self/mountinfo; then
+    die "mounts under $state are still present"
+  fi
+  rm -f "$state/pid" "$state/nsinit.pid" "$state/unshare.pid" "$state/pidns"
+}
+
+# 'cmd_jobs()' - print the control files in the spool dir of QUEUE (all queues if none).
+cmd_jobs()
+{
+  (($# == 1 || $# == 2)) || usage
+  local state d dirs=()
+  state=$(realpath -m "$1")
+  [[ -d "$state/spool" ]] || die "no spool dir in $state"
+  if (($# == 2)); then
+    check_queue_name "$2"
+    [[ -d "$state/spool/$2" ]] || die "no queue '$2' in $state"
+    dirs=("$state/spool/$2")
+  else
+    for d in "$state/spool"/*/; do
+      [[ -d "$d" ]] && dirs+=("${d%/}")
+    done
+  fi
+  ((${#dirs[@]})) || return 0
+  # Oldest first: the order the jobs arrived in.
+  find "${dirs[@]}" -maxdepth 1 -type f -name 'cf*' -printf '%T@ %p\n' |
+    sort -n -k1,1 | cut -d' ' -f2-
+}
+
+(($# >= 1)) || usage
+cmd=$1
+shift
+case "$cmd" in
+  start) cmd_start "$@" ;;
+  stop) cmd_stop "$@" ;;
+  jobs) cmd_jobs "$@" ;;
+  *) usage ;;
+esac
