@@ -153,6 +153,11 @@ main(int argc, char *argv[])
     lprStatus("ERROR", "Queue misconfigured: %s", err);
     return (CUPS_BACKEND_STOP);
   }
+  if (!lprParsePPDOptions(getenv("PPD"), argv[5], &job.opt, err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Queue misconfigured: %s", err);
+    return (CUPS_BACKEND_STOP);
+  }
   if (!lprParseJobOptions(argv[5], &job.opt, err, sizeof(err)))
   {
     lprStatus("ERROR", "Job held: %s (change it with lp -i JOB -o ... and release the job)",

@@ -64,6 +64,17 @@ expect_job "job option lpr-mode=immediate" "$WORK/jobopt" "$WORK/small"
 check "job option: streamed with count 0" grep -q 'subcmd data 0 dfA103' "$(job_dir "$D" "$N")/events"
 check "job option: DEBUG says who set the mode" grep -q '^DEBUG: Mode immediate (set by job)' "$WORK/jobopt.err"
 
+# --- the PPD: cupstestppd passes; its choice beats the URI, the job option beats both -------
+PPDF=$top_builddir/ppd/cupslpr.ppd
+check "PPD: cupstestppd passes" cupstestppd -q "$PPDF"
+BACKEND_ENV="PPD=$PPDF" run_backend "$WORK/ppd" "$U?mode=immediate" 112 alice t 1 "LprMode=Spooled" <"$WORK/small"
+expect_job "PPD choice" "$WORK/ppd" "$WORK/small"
+check "PPD: mode set by the PPD choice" grep -q '^DEBUG: Mode spooled (set by PPD)' "$WORK/ppd.err"
+check "PPD: exact count on the wire" grep -q 'subcmd data 100000 dfA112' "$(job_dir "$D" "$N")/events"
+BACKEND_ENV="PPD=$PPDF" run_backend "$WORK/ppd2" "$U" 113 alice t 1 "LprMode=Spooled lpr-mode=immediate" <"$WORK/small"
+expect_job "job option over PPD" "$WORK/ppd2" "$WORK/small"
+check "PPD: job option lpr-mode wins" grep -q '^DEBUG: Mode immediate (set by job)' "$WORK/ppd2.err"
+
 # --- empty jobs: nothing sent (a zero count would mean "until close") ---------------------
 : >"$WORK/empty"
 for mode in auto immediate spooled; do

@@ -150,6 +150,40 @@ test_job_options(void)
   CU_ASSERT_STRING_EQUAL(lprModeName(LPR_MODE_SPOOLED), "spooled");
 }
 
+// 'test_ppd()' - Precedence: job option > PPD choice (queue default or job's) > URI option.
+static void
+test_ppd(void)
+{
+  lpr_uri_t     u;
+  lpr_options_t o;
+  char          err[256];
+
+  CU_ASSERT_TRUE(parse("lpr://h/q?mode=immediate&banner=on", &u, &o, err));
+  CU_ASSERT_TRUE(lprParsePPDOptions(PPDFILE, "", &o, err, sizeof(err)));
+  CU_ASSERT_EQUAL(o.mode, LPR_MODE_AUTO);        // the PPD's default beats the URI
+  CU_ASSERT_STRING_EQUAL(o.mode_source, "PPD");
+  CU_ASSERT_FALSE(o.banner);
+  CU_ASSERT_EQUAL(o.format, 'l');
+
+  CU_ASSERT_TRUE(parse("lpr://h/q", &u, &o, err));
+  CU_ASSERT_TRUE(lprParsePPDOptions(PPDFILE, "LprMode=Spooled LprOrder=DataFirst LprFormat=o "
+                                    "LprWaitJob=True LprBanner=True", &o, err, sizeof(err)));
+  CU_ASSERT_EQUAL(o.mode, LPR_MODE_SPOOLED);
+  CU_ASSERT_TRUE(o.data_first);
+  CU_ASSERT_EQUAL(o.format, 'o');
+  CU_ASSERT_TRUE(o.waitjob);
+  CU_ASSERT_TRUE(o.banner);
+  CU_ASSERT_TRUE(lprParseJobOptions("lpr-mode=immediate", &o, err, sizeof(err)));
+  CU_ASSERT_EQUAL(o.mode, LPR_MODE_IMMEDIATE);   // the job option beats the PPD
+  CU_ASSERT_STRING_EQUAL(o.mode_source, "job");
+
+  // No PPD, or one that is not there: nothing changes.
+  CU_ASSERT_TRUE(parse("lpr://h/q?mode=spooled", &u, &o, err));
+  CU_ASSERT_TRUE(lprParsePPDOptions(NULL, "", &o, err, sizeof(err)));
+  CU_ASSERT_TRUE(lprParsePPDOptions("/nonexistent.ppd", "", &o, err, sizeof(err)));
+  CU_ASSERT_EQUAL(o.mode, LPR_MODE_SPOOLED);
+}
+
 int
 main(void)
 {
@@ -158,6 +192,7 @@ main(void)
     { "device URI", test_uri },
     { "URI options", test_uri_options },
     { "job options", test_job_options },
+    { "PPD choices", test_ppd },
     CU_TEST_INFO_NULL
   };
 

@@ -192,7 +192,7 @@ do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t m
   check(!reply.len || !memcmp(reply.data, data, reply.len), "lpdQuery() changed reply bytes");
   if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
   {
-    lpdQueueParse(reply.data, reply.len, jobnum, host, &st);
+    lpdQueueParse(reply.data, reply.len, jobnum, host, "alice", &st);
     check_state(&st, reply.len);
   }
   lprBufFree(&reply);
@@ -277,7 +277,7 @@ check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawh
       memcpy(text, junk, junklen);
     text[junklen] = '\n';
     memcpy(text + junklen + 1, row, (size_t)n);
-    lpdQueueParse(text, junklen + 1 + (size_t)n, jobnum, host, &st);
+    lpdQueueParse(text, junklen + 1 + (size_t)n, jobnum, host, "alice", &st);
     check_state(&st, junklen + 1 + (size_t)n);
     if (!st.found)
     {
@@ -330,7 +330,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     abort();
   if (len)
     memcpy(text, p, len);
-  lpdQueueParse(text, len, jobnum, (flags & 1) ? NULL : host, &st);
+  lpdQueueParse(text, len, jobnum, (flags & 1) ? NULL : host, (flags & 2) ? NULL : "alice",
+                &st);
   check_state(&st, len);
   free(text);
   check_own_rows(p, len > 512 ? 512 : len, jobnum, host);
