@@ -26,6 +26,7 @@
 #define SENDFILE_CHUNK  (1 << 30)
 #define NACK_QUIET_MS   1000            // stop reading a NACK text after this much silence
 #define ABORT_WAIT_MS   2000            // best effort for the abort subcommand
+#define HOOK_POLL_MS    50              // how often a busy transfer looks at cancel and hooks
 
 // Which fds a wait found ready.
 #define READY_MAIN  1
@@ -55,20 +56,36 @@ canceled(lpd_conn_t *c)
   return (poll(&p, 1, 0) > 0);
 }
 
-// 'maybe_tick()' - Run the clock hook if its interval has passed (cheap: one clock read).
+// 'maybe_tick()' - Between data chunks: every HOOK_POLL_MS look at the cancel and hook fds
+//                 (a transfer that never blocks must still answer the side channel), and run
+//                 the clock hook when its interval has passed.  Usually one clock read.
 static bool
 maybe_tick(lpd_conn_t *c)
 {
-  int64_t now;
+  int64_t       now = now_ns();
+  struct pollfd p;
 
-  if (!c->hooks || !c->hooks->on_tick)
-    return (canceled(c) == false);
-  now = now_ns();
-  if (now - c->last_tick_ns < (int64_t)c->hooks->tick_ms * 1000000)
+  if (now - c->last_poll_ns < (int64_t)HOOK_POLL_MS * 1000000)
     return (true);
-  c->last_tick_ns = now;
-  c->hooks->on_tick(c->hooks->ctx);
-  return (!canceled(c));
+  c->last_poll_ns = now;
+  if (canceled(c))
+    return (false);
+  if (!c->hooks)
+    return (true);
+  if (c->hooks->fd >= 0 && c->hooks->on_fd)
+  {
+    p.fd      = c->hooks->fd;
+    p.events  = POLLIN;
+    p.revents = 0;
+    if (poll(&p, 1, 0) > 0)
+      c->hooks->on_fd(c->hooks->ctx);
+  }
+  if (c->hooks->on_tick && now - c->last_tick_ns >= (int64_t)c->hooks->tick_ms * 1000000)
+  {
+    c->last_tick_ns = now;
+    c->hooks->on_tick(c->hooks->ctx);
+  }
+  return (true);
 }
 
 // 'wait_ready()' - Wait for fd (and optionally other) to be ready, servicing cancel and hooks.
@@ -133,7 +150,12 @@ wait_ready(lpd_conn_t *c, int fd, short events, int other, short oevents, int ti
       return (LPD_CANCELED);
     if (i_hook >= 0 && p[i_hook].revents)
       c->hooks->on_fd(c->hooks->ctx);
-    maybe_tick(c);
+    if (c->hooks && c->hooks->on_tick &&
+        now_ns() - c->last_tick_ns >= (int64_t)c->hooks->tick_ms * 1000000)
+    {
+      c->last_tick_ns = now_ns();
+      c->hooks->on_tick(c->hooks->ctx);
+    }
     if (p[0].revents)
       *ready |= READY_MAIN;
     if (i_other >= 0 && p[i_other].revents)

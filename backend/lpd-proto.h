@@ -78,6 +78,7 @@ typedef struct lpd_conn_s
   int                err;               // errno of the last I/O error
   uint64_t           input_bytes;       // bytes consumed from a stream input
   int64_t            last_tick_ns;
+  int64_t            last_poll_ns;      // last look at cancel and hook fds during a transfer
   char               *copybuf;          // read/write fallback buffer (allocated on demand)
 } lpd_conn_t;
 

@@ -249,6 +249,29 @@ check "waitjob: waiting reason set and cleared" \
 check "waitjob: reasons cleared" reasons_cleared "$WORK/wait"
 stop_server wait
 
+# --- side channel: a filter's requests are answered during a slow transfer ----------------
+mkfifo "$WORK/fifo-sc"
+{ head -c 200000 "$WORK/big"; sleep 2; head -c 1000 "$WORK/small"; } >"$WORK/fifo-sc" &
+{ head -c 200000 "$WORK/big"; head -c 1000 "$WORK/small"; } >"$WORK/sc-expected"
+t0=$(date +%s%N)
+env -i PATH=/usr/bin:/bin DEVICE_URI="$U?mode=immediate" TMPDIR="$WORK/tmp" \
+  "$top_builddir/tests/sc-client" 500 -- "$BACKEND" "$U?mode=immediate" 192 alice t 1 "" \
+  <"$WORK/fifo-sc" >"$WORK/sc.out" 2>"$WORK/sc.err"
+elapsed=$(( ($(date +%s%N) - t0) / 1000000 ))
+N=$((N + 1)); wait_jobs "$D" "$N"
+sc() { awk -v n="$1" '$1 == n { print $2, $4 }' "$WORK/sc.out"; }
+check "side channel: GET_BIDI ok, not bidirectional" [ "$(sc GET_BIDI)" = "1 00" ]
+check "side channel: GET_DEVICE_ID ok, empty" [ "$(sc GET_DEVICE_ID)" = "1 -" ]
+check "side channel: GET_STATE ok, online" [ "$(sc GET_STATE)" = "1 01" ]
+check "side channel: GET_CONNECTED ok, connected" [ "$(sc GET_CONNECTED)" = "1 01" ]
+check "side channel: SOFT_RESET not implemented" [ "$(sc SOFT_RESET)" = "7 -" ]
+check "side channel: DRAIN_OUTPUT ok" [ "$(sc DRAIN_OUTPUT)" = "1 -" ]
+check "side channel: SNMP_GET not implemented (snmp support to come)" [ "$(sc SNMP_GET)" = "7 -" ]
+check "side channel: every answer within 1 s" awk 'NF == 5 && $5 >= 1000 { bad = 1 } END { exit bad }' "$WORK/sc.out"
+check "side channel: job ok" grep -qx 'exit 0' "$WORK/sc.out"
+check "side channel: transfer not delayed (${elapsed} ms for a 2 s input)" [ "$elapsed" -lt 4000 ]
+check "side channel: bytes exact" cmp -s "$WORK/sc-expected" "$(data_file "$D" "$N")"
+
 # --- every status line is one write(2) (strace counts them) --------------------------------
 if command -v strace >/dev/null; then
   mkfifo "$WORK/fifo-st"

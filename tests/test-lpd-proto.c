@@ -443,7 +443,7 @@ test_query(void)
   close(sv[1]);
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], -1, 30000, NULL);       // generous: valgrind slows the feeder down
   memset(big, 'q', 100000);
   {
     pthread_t t;
