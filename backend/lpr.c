@@ -80,21 +80,6 @@ finish(lpr_result_t r)
   return (exit_code(r));
 }
 
-// 'parse_job_id()' - argv[1] as a positive job id.
-static bool
-parse_number(const char *s, long min, long max, int *out)
-{
-  char *end;
-  long v;
-
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < min || v > max)
-    return (false);
-  *out = (int)v;
-  return (true);
-}
-
 // 'main()' - Deliver one job to an LPD queue.
 int
 main(int argc, char *argv[])
@@ -131,12 +116,12 @@ main(int argc, char *argv[])
   job.sock_fd   = -1;
   job.cancel_fd = cancel_pipe[0];
   job.file      = argc == 7 ? argv[6] : NULL;
-  if (!parse_number(argv[1], 0, 2147483647, &job.id))
+  if (!lprParseInt(argv[1], 0, 2147483647, &job.id))
   {
     lprStatus("ERROR", "Bad job id \"%s\"", argv[1]);
     return (CUPS_BACKEND_FAILED);
   }
-  if (!parse_number(argv[4], 1, 9999, &job.copies))
+  if (!lprParseInt(argv[4], 1, 9999, &job.copies))
   {
     lprStatus("ERROR", "Bad number of copies \"%s\" (1 to 9999)", argv[4]);
     return (CUPS_BACKEND_FAILED);

@@ -61,9 +61,9 @@ parse_bool(const char *value, bool *out)
   return (true);
 }
 
-// 'parse_int()' - A decimal integer within [min, max].
-static bool
-parse_int(const char *value, long min, long max, int *out)
+// 'lprParseInt()' - A decimal integer within [min, max], nothing else around it.
+bool
+lprParseInt(const char *value, long min, long max, int *out)
 {
   char *end;
   long v;
@@ -135,13 +135,13 @@ lprSetOption(lpr_options_t *o, const char *name, const char *value, const char *
   else if (!strcasecmp(name, "snmp"))
     ok = parse_bool(value, &o->snmp);
   else if (!strcasecmp(name, "timeout"))
-    ok = parse_int(value, 1, 24 * 60 * 60, &o->timeout);
+    ok = lprParseInt(value, 1, 24 * 60 * 60, &o->timeout);
   else if (!strcasecmp(name, "contimeout"))
-    ok = parse_int(value, 1, 30 * 24 * 60 * 60, &o->contimeout);
+    ok = lprParseInt(value, 1, 30 * 24 * 60 * 60, &o->contimeout);
   else if (!strcasecmp(name, "waitjob"))
     ok = parse_bool(value, &o->waitjob);
   else if (!strcasecmp(name, "polltime"))
-    ok = parse_int(value, 1, 3600, &o->polltime);
+    ok = lprParseInt(value, 1, 3600, &o->polltime);
   else if (!strcasecmp(name, "community"))
   {
     ok = *value && strlen(value) < sizeof(o->community);

@@ -54,6 +54,7 @@ bool lprParseURI(const char *uri, lpr_uri_t *u, lpr_options_t *o, char *err, siz
 bool lprParseJobOptions(const char *argv5, lpr_options_t *o, char *err, size_t errsize);
 bool lprParsePPDOptions(const char *ppdfile, const char *argv5, lpr_options_t *o, char *err,
                         size_t errsize);
+bool lprParseInt(const char *value, long min, long max, int *out);
 bool lprSetOption(lpr_options_t *o, const char *name, const char *value, const char *source,
                   char *err, size_t errsize);
 const char *lprModeName(lpr_mode_t mode);
