@@ -138,6 +138,7 @@ for _ in $(seq 1 100); do grep -q '^WARNING' "$out.err" 2>/dev/null && break; sl
 t0=$(date +%s%N); pkill -TERM -f -- '^lpr://[^ ]* 204 alice'; wait $r
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "SIGTERM during connect retries: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]
+check "SIGTERM during connect retries: exit FAILED" [ "$(rc_of "$out")" = 1 ]
 check "SIGTERM during connect retries: reasons cleared" reasons_cleared "$out"
 
 # --- SIGTERM while spooling: exit < 1 s, temp file gone, nothing sent -----------------------
@@ -155,6 +156,7 @@ t0=$(date +%s%N); pkill -TERM -f -- '^lpr://[^ ]* 205 alice'; wait $r
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 kill $feeder 2>/dev/null
 check "SIGTERM while spooling: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]
+check "SIGTERM while spooling: exit FAILED" [ "$(rc_of "$out")" = 1 ]
 check "SIGTERM while spooling: no temp file" no_temp_files
 check "SIGTERM while spooling: nothing sent" [ "$(njobs "$DIR_spool")" = 0 ]
 
@@ -173,6 +175,9 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 kill $feeder 2>/dev/null
 wait_jobs "$DIR_slow" 1
 check "SIGTERM mid-stream: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]
+check "SIGTERM mid-stream: exit FAILED" [ "$(rc_of "$out")" = 1 ]
+check "SIGTERM mid-stream: the job was removed from the remote queue" \
+  grep -q ' command 5 ' "$DIR_slow/events"
 check "SIGTERM mid-stream: the server did not get a whole job" [ "$(job_status "$DIR_slow" 1)" != complete ]
 
 # --- ENOSPC on a small tmpfs ----------------------------------------------------------------
