@@ -67,6 +67,13 @@ check "job option: DEBUG says who set the mode" grep -q '^DEBUG: Mode immediate 
 # --- the PPD: cupstestppd passes; its choice beats the URI, the job option beats both -------
 PPDF=$top_builddir/ppd/cupslpr.ppd
 check "PPD: cupstestppd passes" cupstestppd -q "$PPDF"
+check "PPD with PJL: cupstestppd passes" sh -c "cupstestppd -W all '$top_builddir/ppd/lprpjl.ppd' 2>&1 | grep -q PASS"
+# The PJL filter as cupsd runs it: header, the job unchanged, trailer.
+printf 'job data' | env -i FINAL_CONTENT_TYPE=application/vnd.cups-postscript \
+  "$top_builddir/pjl-wrap" 7 alice "Quarterly" 3 "sides=two-sided-long-edge" >"$WORK/pjl.out" 2>"$WORK/pjl.err"
+check "PJL filter: copies, duplex, name, data, trailer" \
+  sh -c "grep -aq '@PJL SET COPIES=3' '$WORK/pjl.out' && grep -aq 'DUPLEX=ON' '$WORK/pjl.out' &&
+         grep -aq 'JOB NAME=\"Quarterly\"' '$WORK/pjl.out' && grep -aq 'LANGUAGE=POSTSCRIPT..job data.%-12345X@PJL EOJ NAME=' '$WORK/pjl.out'"
 BACKEND_ENV="PPD=$PPDF" run_backend "$WORK/ppd" "$U?mode=immediate" 112 alice t 1 "LprMode=Spooled" <"$WORK/small"
 expect_job "PPD choice" "$WORK/ppd" "$WORK/small"
 check "PPD: mode set by the PPD choice" grep -q '^DEBUG: Mode spooled (set by PPD)' "$WORK/ppd.err"
