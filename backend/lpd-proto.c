@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,6 +182,11 @@ lpdConnInit(lpd_conn_t *c, int fd, int cancel_fd, int timeout_ms, const lpd_hook
   c->last_tick_ns = now_ns();
   if ((flags = fcntl(fd, F_GETFL)) >= 0)
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+  // LPD is a stop-and-wait protocol of small lines, lone NULs and one-octet acks: with Nagle,
+  // each lone NUL waits for the server's delayed ACK (about 40 ms on Linux).  Not TCP (a
+  // socketpair in tests): the call fails harmlessly.
+  flags = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &flags, sizeof(flags));
 }
 
 // 'lpdConnClose()' - Close the connection normally and free its buffer.
