@@ -40,6 +40,9 @@ done
 echo "== fuzzers (libFuzzer, ASan/UBSan): regressions replayed, then ${FUZZ_SECONDS:-20} s each"
 "$top/tools/fuzz.sh" "${FUZZ_SECONDS:-20}"
 
+echo "== benchmark smoke run (correctness only; timings are informational)"
+"$top/bench/run.sh" --quick | tail -3
+
 echo "== make distcheck"
 BIG_JOB_MB=5 make -s distcheck >/dev/null 2>"$top/_build/distcheck.log" ||
   { tail -50 "$top/_build/distcheck.log"; exit 1; }
