@@ -34,6 +34,7 @@
 #define PROGRESS_MS         1000
 #define REMOVE_MS           5000        // a removal request, normally
 #define CANCEL_REMOVE_MS    400         // a removal request while cupsd waits for us to exit
+#define WAIT_UNSEEN_POLLS   3           // whole listings without our job before it counts as gone
 
 typedef enum verify_e { VERIFY_UNKNOWN, VERIFY_ABSENT, VERIFY_PRESENT } verify_t;
 
@@ -332,20 +333,15 @@ send_control(lpr_job_t *job, lpd_conn_t *conn, const lpr_buf_t *ctl)
   return (lpdEndFile(conn));
 }
 
-// 'send_exact()' - One job with an exact data-file count (every server accepts this).
+// 'send_data_exact()' - The data file with its exact count: subcommand, data, NUL, ack.
 static lpd_result_t
-send_exact(lpr_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, int copies,
-           const lpr_buf_t *ctl)
+send_data_exact(lpr_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, int copies)
 {
   char         name[64];
   uint64_t     count = in->held ? in->held_len : (uint64_t)in->size * (uint64_t)copies;
   lpd_result_t r;
 
   lpdFileName(name, sizeof(name), 'd', job->jobnum, job->host);
-  if ((r = lpdReceiveJob(conn, job->uri.queue)) != LPD_OK)
-    return (r);
-  if (!job->opt.data_first && (r = send_control(job, conn, ctl)) != LPD_OK)
-    return (r);
   if ((r = lpdSubcommand(conn, 3, count, name)) != LPD_OK)
     return (r);
   lprProgressStart(&job->progress, (int64_t)count, PROGRESS_MS);
@@ -357,7 +353,21 @@ send_exact(lpr_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, int copies,
   if (r != LPD_OK)
     return (r);
   lprProgressTick(&job->progress, true);
-  if ((r = lpdEndFile(conn)) != LPD_OK)
+  return (lpdEndFile(conn));
+}
+
+// 'send_exact()' - One job with an exact data-file count (every server accepts this).
+static lpd_result_t
+send_exact(lpr_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, int copies,
+           const lpr_buf_t *ctl)
+{
+  lpd_result_t r;
+
+  if ((r = lpdReceiveJob(conn, job->uri.queue)) != LPD_OK)
+    return (r);
+  if (!job->opt.data_first && (r = send_control(job, conn, ctl)) != LPD_OK)
+    return (r);
+  if ((r = send_data_exact(job, conn, in, copies)) != LPD_OK)
     return (r);
   if (job->opt.data_first)
     r = send_control(job, conn, ctl);
@@ -387,42 +397,67 @@ send_stream(lpr_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, const lpr_b
   return (lpdFinishStream(conn));
 }
 
+// 'query_queue()' - One long-form listing (\4: LPRng's short form lists no jobs) on a new
+//                   connection, read whole and parsed.  False when none could be read.
+static bool
+query_queue(lpr_job_t *job, int timeout_ms, int cancel_fd, lpd_queue_state_t *st, bool *whole,
+            bool *canceled)
+{
+  lpd_conn_t   conn;
+  lpr_buf_t    reply;
+  lpd_result_t r;
+  int          fd, lport, err;
+  bool         got = false;
+
+  memset(st, 0, sizeof(*st));
+  *whole = false;
+  *canceled = false;
+  for (http_addrlist_t *a = job->addrs; a && !got; a = a->next)
+  {
+    lpr_net_result_t nr = lprConnect(&a->addr, job->opt.reserve, timeout_ms, cancel_fd, &fd,
+                                     &lport, &err);
+
+    if (nr == LPR_NET_CANCELED)
+    {
+      *canceled = true;
+      return (false);
+    }
+    if (nr != LPR_NET_OK)
+      continue;
+    lpdConnInit(&conn, fd, cancel_fd, timeout_ms, cancel_fd >= 0 ? &job->hooks : NULL);
+    lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
+    r = lpdQuery(&conn, 4, job->uri.queue, NULL, &reply);
+    lpdConnClose(&conn);
+    *canceled = r == LPD_CANCELED;
+    if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
+    {
+      lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, st);
+      *whole = r == LPD_OK;
+      got = true;
+      lprStatus("DEBUG", "Queue %s lists %d jobs; job %03d %s%s", job->uri.queue, st->jobs,
+                job->jobnum, st->found ? "is there" : "is not there",
+                st->foreign_ids ? " (the server lists its own job ids)" : "");
+    }
+    lprBufFree(&reply);
+    if (*canceled)
+      return (false);
+  }
+  return (got);
+}
+
 // 'verify_queued()' - Ask the queue (on a new connection) whether our job is there.
 static verify_t
 verify_queued(lpr_job_t *job)
 {
-  lpd_conn_t        conn;
-  lpr_buf_t         reply;
   lpd_queue_state_t st;
-  lpd_result_t      r;
-  int               fd, lport, err;
-  verify_t          v = VERIFY_UNKNOWN;
-  int               ct = job->opt.timeout < CONNECT_TIMEOUT_MAX ? job->opt.timeout
-                                                                : CONNECT_TIMEOUT_MAX;
+  bool              whole, canceled;
 
-  for (http_addrlist_t *a = job->addrs; a; a = a->next)
-  {
-    if (lprConnect(&a->addr, job->opt.reserve, ct * 1000, job->cancel_fd, &fd, &lport, &err)
-        != LPR_NET_OK)
-      continue;
-    lpdConnInit(&conn, fd, job->cancel_fd, job->opt.timeout * 1000, &job->hooks);
-    lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
-    r = lpdQuery(&conn, 4, job->uri.queue, NULL, &reply);
-    lpdConnClose(&conn);
-    if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
-    {
-      lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, &st);
-      lprStatus("DEBUG", "Queue %s lists %d jobs; job %03d %s", job->uri.queue, st.jobs,
-                job->jobnum, st.found ? "is there" : "is not there");
-      if (st.found)
-        v = VERIFY_PRESENT;
-      else if (r == LPD_OK)
-        v = VERIFY_ABSENT;              // a cut listing cannot prove absence
-    }
-    lprBufFree(&reply);
-    break;
-  }
-  return (v);
+  if (!query_queue(job, job->opt.timeout * 1000, job->cancel_fd, &st, &whole, &canceled) ||
+      st.foreign_ids)
+    return (VERIFY_UNKNOWN);
+  if (st.found)
+    return (VERIFY_PRESENT);
+  return (whole ? VERIFY_ABSENT : VERIFY_UNKNOWN);   // a cut listing cannot prove absence
 }
 
 // 'remember_refusal()' - Record that this server/queue refuses zero-count data files.
@@ -451,20 +486,30 @@ refusal_known(lpr_job_t *job, time_t *when)
   return (lprMemoGet(job->cachedir, key, LPR_MEMO_MAX_AGE, when));
 }
 
-// 'remove_remote()' - Ask the server to remove our job (RFC 1179 section 5.5), best effort.
+// 'remove_remote()' - Ask the server to remove our job (RFC 1179 section 5.5), when it lists it.
 //
 // Neither LPRng nor BSD lpd honours the abort subcommand reliably, and LPRng keeps a reset
-// stream as a truncated job; removing it is what keeps a cancel or a retry from printing a cut
-// or a second copy.  timeout_ms bounds the whole exchange (cancel paths keep it short).
+// stream as a truncated job; removing it keeps a cancel or a retry from printing a cut or a
+// second copy.  Only a job the listing shows as ours is removed: cups-lpd reads the number as
+// one of its own job ids, which would cancel somebody else's job.  timeout_ms bounds each
+// exchange (cancel paths keep it short).
 static void
 remove_remote(lpr_job_t *job, int timeout_ms)
 {
-  lpd_conn_t   conn;
-  lpr_buf_t    reply;
-  lpd_result_t r = LPD_IO_ERROR;
-  char         operands[64];
-  int          fd, lport, err;
+  lpd_queue_state_t st;
+  lpd_conn_t        conn;
+  lpr_buf_t         reply;
+  lpd_result_t      r = LPD_IO_ERROR;
+  char              operands[64];
+  int               fd, lport, err;
+  bool              whole, canceled;
 
+  if (!query_queue(job, timeout_ms, -1, &st, &whole, &canceled) || st.foreign_ids || !st.found)
+  {
+    lprStatus("DEBUG", "Not asking the server to remove job %03d: %s", job->jobnum,
+              st.foreign_ids ? "it lists jobs by its own ids" : "it is not listed as ours");
+    return;
+  }
   snprintf(operands, sizeof(operands), "%s %d", job->user, job->jobnum);
   for (http_addrlist_t *a = job->addrs; a; a = a->next)
   {
@@ -653,6 +698,11 @@ run_spooled(lpr_job_t *job, lpr_input_t *in, const lpr_buf_t *ctl)
 }
 
 // 'run_immediate()' - Stream stdin with count 0; fall back to spooled while nothing is lost.
+//
+// On a refusal of the zero count, the control file has already gone out and BSD lpd keeps it
+// waiting for its data on the open connection: spool, then send the data file with its exact
+// count on that same connection.  Only a server that closed on us gets a new connection (after
+// its leftover job, if listed, is removed).
 static lpr_result_t
 run_immediate(lpr_job_t *job, lpr_input_t *in, const lpr_buf_t *ctl)
 {
@@ -661,95 +711,109 @@ run_immediate(lpr_job_t *job, lpr_input_t *in, const lpr_buf_t *ctl)
   lpd_result_t r;
   char         who[600];
 
+  if (job->opt.data_first)
+    lprStatus("DEBUG", "A data file of unknown size needs the control file first: ignoring "
+              "order=data,control for this job");
+  job->opt.data_first = false;
   if ((res = conn_open(job, &conn)) != LPR_RESULT_OK)
     return (res);
   r = send_stream(job, &conn, in, ctl);
-  job->sock_fd = -1;
-  if (r == LPD_NACK && conn.step == LPD_STEP_DATA)
+  if (!(r == LPD_NACK && conn.step == LPD_STEP_DATA))
   {
-    // Refused before any data went out: every input byte is still ours.  Spool instead.
+    job->sock_fd = -1;
+    return (finish(job, &conn, r, true, conn.input_bytes > 0 ||
+                                        conn.step >= LPD_STEP_DATA_SEND));
+  }
+
+  // Refused before any data went out: every input byte is still ours.
+  remember_refusal(job);
+  lprStatus("WARNING", "%s refused a data file of unknown size (code %d): sending this job, and "
+            "later ones to this queue, spooled", describe(job, who, sizeof(who)), conn.code);
+  if ((res = spool_input(job, in)) != LPR_RESULT_OK || in->size == 0)
+  {
     lpdAbortJob(&conn);
     lpdConnClose(&conn);
-    remove_remote(job, REMOVE_MS);      // BSD lpd keeps the control file despite the abort
-    remember_refusal(job);
-    lprStatus("WARNING", "%s refused a data file of unknown size (code %d): sending this and "
-              "later jobs spooled", describe(job, who, sizeof(who)), conn.code);
-    job->server[0] = '\0';
-    return (run_spooled(job, in, ctl));
+    job->sock_fd = -1;
+    remove_remote(job, res == LPR_RESULT_CANCELED ? CANCEL_REMOVE_MS : REMOVE_MS);
+    return (res != LPR_RESULT_OK ? res : report_empty(job));
   }
-  return (finish(job, &conn, r, true, conn.input_bytes > 0 || conn.step >= LPD_STEP_DATA_SEND));
+  r = send_data_exact(job, &conn, in, 1);
+  if (r == LPD_OK || conn.step != LPD_STEP_DATA || r == LPD_CANCELED)
+  {
+    res = finish(job, &conn, r, false, false);
+    job->sock_fd = -1;
+    return (res);
+  }
+  lprStatus("DEBUG", "The server did not take the data file on the same connection (%s): "
+            "sending the job again on a new one", lpdResultName(r));
+  lpdConnClose(&conn);
+  job->sock_fd = -1;
+  job->server[0] = '\0';
+  remove_remote(job, REMOVE_MS);
+  return (deliver_exact(job, in, 1, ctl));
 }
 
 // 'wait_remote()' - waitjob: report our job's place until it has left the remote queue.
+//
+// A job is "gone" only once it was seen and is no longer listed, or when it was never seen in
+// WAIT_UNSEEN_POLLS whole listings (servers such as LPRng queue it only after the connection
+// closed, and a fast printer may be done before the first poll).
 static lpr_result_t
 wait_remote(lpr_job_t *job)
 {
   lpd_queue_state_t st;
-  lpd_conn_t        conn;
-  lpr_buf_t         reply;
-  lpd_result_t      r;
-  int               fd, lport, err, failures = 0;
+  int               failures = 0, unseen = 0;
+  bool              seen = false, whole, canceled;
   char              rank[16], who[600];
-  int               ct = job->opt.timeout < CONNECT_TIMEOUT_MAX ? job->opt.timeout
-                                                                : CONNECT_TIMEOUT_MAX;
 
   lprStatusReason(true, "cups-waiting-for-job-completed");
   describe(job, who, sizeof(who));
   for (;;)
   {
-    bool got = false;
-
-    for (http_addrlist_t *a = job->addrs; a && !got; a = a->next)
+    if (query_queue(job, job->opt.timeout * 1000, job->cancel_fd, &st, &whole, &canceled))
     {
-      lpr_net_result_t nr = lprConnect(&a->addr, job->opt.reserve, ct * 1000, job->cancel_fd,
-                                       &fd, &lport, &err);
-
-      if (nr == LPR_NET_CANCELED)
-        goto canceled;
-      if (nr != LPR_NET_OK)
-        continue;
-      lpdConnInit(&conn, fd, job->cancel_fd, job->opt.timeout * 1000, &job->hooks);
-      lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
-      r = lpdQuery(&conn, 4, job->uri.queue, NULL, &reply);
-      lpdConnClose(&conn);
-      if (r == LPD_CANCELED)
+      if (st.foreign_ids)
       {
-        lprBufFree(&reply);
-        goto canceled;
+        lprStatus("INFO", "Queue %s on %s lists jobs by its own ids: job %03d cannot be followed "
+                  "there, so waiting ends", job->uri.queue, job->uri.host, job->jobnum);
+        break;
       }
-      if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
+      if (st.found)
       {
-        lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, &st);
-        got = true;
-        if (!st.found && r == LPD_OK)
-        {
-          lprBufFree(&reply);
-          lprStatus("INFO", "Job %03d has left queue %s on %s", job->jobnum, job->uri.queue,
-                    job->uri.host);
-          lprStatusReason(false, "cups-waiting-for-job-completed");
-          return (LPR_RESULT_OK);
-        }
-        if (st.found && st.active)
+        seen = true;
+        if (st.active)
           lprStatus("INFO", "Job %03d is printing in queue %s on %s", job->jobnum,
                     job->uri.queue, job->uri.host);
-        else if (st.found)
+        else
           lprStatus("INFO", "Job %03d is %s of %d in queue %s on %s", job->jobnum,
                     ordinal(st.rank, rank, sizeof(rank)), st.jobs, job->uri.queue,
                     job->uri.host);
       }
-      lprBufFree(&reply);
+      else if (whole && (seen || ++ unseen >= WAIT_UNSEEN_POLLS))
+      {
+        lprStatus("INFO", "Job %03d has left queue %s on %s", job->jobnum, job->uri.queue,
+                  job->uri.host);
+        break;
+      }
+      else if (whole)
+        lprStatus("INFO", "Job %03d is not listed in queue %s on %s yet", job->jobnum,
+                  job->uri.queue, job->uri.host);
     }
-    if (!got && failures ++ % 12 == 0)
+    else if (canceled)
+      goto canceled;
+    else if (failures ++ % 12 == 0)
       lprStatus("WARNING", "Unable to read the queue of %s; still waiting for job %03d", who,
                 job->jobnum);
     if (!pause_for(job, job->opt.polltime))
       goto canceled;
   }
+  lprStatusReason(false, "cups-waiting-for-job-completed");
+  return (LPR_RESULT_OK);
 
 canceled:
   // Canceled in CUPS: take the job off the remote queue too (RFC 1179 section 5.5).
   remove_remote(job, CANCEL_REMOVE_MS);
-  lprStatus("INFO", "Job canceled: asked %s to remove job %03d", who, job->jobnum);
+  lprStatus("INFO", "Job canceled while waiting for %s to print job %03d", who, job->jobnum);
   return (LPR_RESULT_CANCELED);
 }
 

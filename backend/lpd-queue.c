@@ -235,6 +235,8 @@ lpdQueueParse(const char *text, size_t len, int jobnum, const char *host, const 
         }
       }
     }
+    else if (llen >= 7 && memmem(line, llen, "File(s)", 7))
+      st->foreign_ids = true;           // cups-lpd's header: its "Job" column is a CUPS job id
     else if (!st->status[0] && llen > 0)
     {
       size_t skip = 0;

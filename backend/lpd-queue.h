@@ -18,6 +18,8 @@ typedef struct lpd_queue_state_s
   bool found;                           // our job (number; owner and host where listed)
   int  rank;                            // its 1-based position among the entries, or 0
   bool active;                          // it is the one printing
+  bool foreign_ids;                     // cups-lpd: jobs listed by the server's own ids, so an
+                                        // LPD job number cannot identify ours
 } lpd_queue_state_t;
 
 void lpdQueueParse(const char *text, size_t len, int jobnum, const char *host,

@@ -159,16 +159,20 @@ UZ="lpr://127.0.0.1:$PORT_refz/lp?mode=immediate"
 check "refuse-zero: exit 0" [ "$(rc_of "$WORK/refz1")" = 0 ]
 check "refuse-zero: exactly one WARNING" [ "$(count_lines "$WORK/refz1" WARNING:)" = 1 ]
 check "refuse-zero: no ERROR" [ "$(count_lines "$WORK/refz1" ERROR:)" = 0 ]
-wait_jobs "$DIR_refz" 2
-check "refuse-zero: first try aborted" [ "$(job_status "$DIR_refz" 1)" = aborted ]
-check "refuse-zero: job delivered byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 2)"
+wait_jobs "$DIR_refz" 1
+check "refuse-zero: delivered on the same connection (BSD lpd's in-band path)" \
+  [ "$(njobs "$DIR_refz")" = 1 ]
+check "refuse-zero: job complete" [ "$(job_status "$DIR_refz" 1)" = complete ]
+check "refuse-zero: data file resent with its exact count" \
+  grep -q 'subcmd data 100000 dfA120' "$(job_dir "$DIR_refz" 1)/events"
+check "refuse-zero: job delivered byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 1)"
 check "refuse-zero: refusal remembered" sh -c "ls '$WORK/cache' | grep -q nozero"
 run_backend "$WORK/refz2" "$UZ" 121 alice t 1 "" <"$WORK/small"
-wait_jobs "$DIR_refz" 3
+wait_jobs "$DIR_refz" 2
 check "refuse-zero: next job spooled at once, no WARNING" \
   sh -c "[ \$(grep -c '^WARNING:' '$WORK/refz2.err') = 0 ] && grep -q 'sending this job spooled' '$WORK/refz2.err'"
-check "refuse-zero: next job needs one connection" [ "$(njobs "$DIR_refz")" = 3 ]
-check "refuse-zero: next job byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 3)"
+check "refuse-zero: next job needs one connection" [ "$(njobs "$DIR_refz")" = 2 ]
+check "refuse-zero: next job byte-exact" cmp -s "$WORK/small" "$(data_file "$DIR_refz" 2)"
 stop_server refz
 
 # --- server refusals: one ERROR naming host, queue, step, code and text --------------------

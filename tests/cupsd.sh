@@ -1,0 +1,274 @@
+#!/bin/bash
+# cupsd.sh - the built backend installed in a private cupsd (tests/cupsd/cupsd.sh), printing
+# to the test LPD server: discovery, each mode through `lp`, final job states, our status lines
+# in error_log, a misconfigured queue, a hostile NACK text, the web UI's Add Printer page.
+#
+# Copyright 2026 The cups-lpr authors
+# SPDX-License-Identifier: Apache-2.0
+#
+# cupsd runs the backend from STATEDIR/serverbin/backend/lpr, root-owned mode 0700 (so as
+# root), with argv[6] = the spool file for a raw queue with one document; a job of two
+# documents reaches it on stdin (gziptoany per document).  See docs/cupsd-harness.md.
+#
+# Needs root, cups-daemon, cups-client, python3, openssl; package cups (cups-deviced, the
+# CGIs), or apt-get to fetch it once (cupsd.sh fetch into ~/.cache/cups-lpr); chromium for
+# the web UI check (skipped without it).  Without cupsd or cups-deviced every case is skipped.
+# Environment: CUPS_LPR_CACHE (default ~/.cache/cups-lpr), CUPS_LPR_CUPS_ROOT (an unpacked cups
+# root), CHROMIUM (the browser for the web UI check).
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+WEBUI_SH=$top_srcdir/tests/cupsd/webui-check.sh
+CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
+SIZE=300000
+T0=$(date +%s)
+STATE=$WORK/cupsd
+sample "$WORK/sample" "$SIZE"
+sample "$WORK/sample2" 70000
+
+stop_cupsd() { "$CUPSD_SH" stop "$STATE" >"$WORK/cupsd.stop" 2>&1; }
+trap 'stop_cupsd; cleanup' EXIT
+
+# reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs and
+# cups-deviced's helpers as lp).
+reachable_by_lp() {
+  local d=$1
+  while [ -n "$d" ] && [ "$d" != / ]; do
+    [ $((8#$(stat -c %a "$d") & 1)) = 1 ] || return 1
+    d=$(dirname "$d")
+  done
+}
+
+# ensure_cups_root: cups-deviced, the CGIs and the web templates come from package cups; when
+# it is not installed, fetch it once (cupsd.sh fetch: apt-get download + dpkg -x) into the cache
+# and, when lp cannot reach the cache (a 0700 home), use a copy in WORK.
+FETCH_WHY=""
+ensure_cups_root() {
+  local dir=$CACHE/cups-root root
+  [ -x /usr/lib/cups/daemon/cups-deviced ] && return 0
+  root=${CUPS_LPR_CUPS_ROOT:-$dir/root}
+  if [ -z "${CUPS_LPR_CUPS_ROOT:-}" ] && [ ! -x "$root/usr/lib/cups/daemon/cups-deviced" ]; then
+    # (One fetch at a time: the other test may be fetching into the same cache.)
+    mkdir -p "$CACHE"
+    flock "$CACHE/.fetch.lock" "$CUPSD_SH" fetch "$dir" >"$WORK/cups-fetch.log" 2>&1 ||
+      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
+  fi
+  [ -x "$root/usr/lib/cups/daemon/cups-deviced" ] || return 0
+  if ! reachable_by_lp "$root"; then
+    cp -a "$root" "$WORK/cups-root"
+    root=$WORK/cups-root
+  fi
+  export CUPS_LPR_CUPS_ROOT=$root
+}
+
+# wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
+# (cupsd.sh job-state reads error_log); print the state.
+wait_final() {
+  local s
+  for _ in $(seq 1 300); do
+    s=$("$CUPSD_SH" job-state "$STATE" "$1")
+    case $s in completed | aborted | canceled | stopped) break ;; esac
+    sleep 0.1
+  done
+  echo "$s"
+}
+
+# job_log ID: cupsd's error_log lines of job ID.  job_has ID REGEX: one of them matches.
+job_log() { grep -F "[Job $1] " "$CUPSD_ERROR_LOG"; }
+job_has() { job_log "$1" | grep -q -- "$2"; }
+job_lacks() { ! job_has "$@"; }
+
+# submit QUEUE TITLE OPTIONS... FILES...: lp as user alice; print the job id.
+submit() {
+  local q=$1 title=$2
+  shift 2
+  lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
+    sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
+}
+
+# --- start: the LPD servers, then cupsd with our backend ---------------------------------
+ensure_cups_root
+start_server main || exit 99
+{ printf 'insufficient file space'
+  printf '\nSTATE: +media-jam-warning\nATTR: marker-levels=0\n'; } >"$WORK/nacktext"
+start_server nack --nack=data:1 --nack-text="$WORK/nacktext" || exit 99
+
+mkdir -p "$WORK/extra/backend"
+cp "$BACKEND" "$WORK/extra/backend/lpr"
+cport=$("$CUPSD_SH" freeport)
+rc=0
+"$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
+if [ "$rc" = 77 ]; then
+  skip "private cupsd: every case: $(sed -n 's/^SKIP: //p' "$WORK/cupsd.env")$FETCH_WHY"
+  finish
+  exit
+elif [ "$rc" != 0 ]; then
+  fail "private cupsd: start failed (exit $rc)"
+  sed 's/^/    /' "$WORK/cupsd.start" "$WORK/cupsd.env"
+  finish
+  exit
+fi
+ok "private cupsd: started on 127.0.0.1:$cport"
+eval "$(cat "$WORK/cupsd.env")"
+check "backend installed root-owned, mode 0700" \
+  [ "$(stat -c '%a %U' "$STATE/serverbin/backend/lpr")" = "700 root" ]
+
+# --- discovery ---------------------------------------------------------------------------
+lpinfo -v >"$WORK/lpinfo" 2>&1
+check "lpinfo -v lists 'network lpr'" grep -qx 'network lpr' "$WORK/lpinfo"
+
+# --- a raw queue (no -m), each mode as a job option --------------------------------------
+U="lpr://127.0.0.1:$PORT_main/lp"
+rc=0
+lpadmin -p q -E -v "$U" -o printer-error-policy=abort-job >"$WORK/lpadmin-q" 2>&1 || rc=$?
+check "lpadmin -p q -v $U (raw, no -m): exit 0 (got $rc)" [ "$rc" = 0 ]
+check "queue q has our URI" sh -c "lpstat -v q | grep -qF '$U'"
+N=0
+for mode in immediate spooled auto; do
+  title="cupsd $mode job"
+  id=$(submit q "$title" -o lpr-mode="$mode" "$WORK/sample")
+  c="lp -o lpr-mode=$mode (job ${id:-?})"
+  if [ -z "$id" ]; then
+    fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
+    continue
+  fi
+  state=$(wait_final "$id")
+  check "$c: job completed in cupsd (state $state)" [ "$state" = completed ]
+  N=$((N + 1))
+  check "$c: arrived complete at lpd-server" wait_jobs "$DIR_main" "$N"
+  check "$c: status complete" [ "$(job_status "$DIR_main" "$N")" = complete ]
+  check "$c: bytes exact" cmp -s "$WORK/sample" "$(data_file "$DIR_main" "$N")"
+  cf=$(control_file "$DIR_main" "$N")
+  check "$c: control file has the job's user (Palice)" grep -qx 'Palice' "$cf"
+  check "$c: control file has the title (J, N)" \
+    sh -c "grep -qxF 'J$title' '$cf' && grep -qxF 'N$title' '$cf'"
+  check "$c: control file named after the job id" \
+    sh -c "basename '$cf' | grep -q '^cfA$(printf '%03d' $((id % 1000)))'"
+  check "$c: file from cupsd sent with its exact size" \
+    grep -q "subcmd data $SIZE dfA" "$(job_dir "$DIR_main" "$N")/events"
+  check "$c: error_log: mode set by the job" job_has "$id" "\] Mode $mode (set by job)"
+  check "$c: error_log: our 'Job sent:' line" \
+    job_has "$id" "Job sent: $SIZE bytes to lpd 127.0.0.1:$PORT_main queue lp"
+  check "$c: error_log: connecting-to-device set" job_has "$id" '\] STATE: +connecting-to-device'
+  check "$c: error_log: connecting-to-device cleared" \
+    job_has "$id" '\] STATE: -connecting-to-device'
+  check "$c: error_log: no ERROR or WARNING" job_lacks "$id" '^[EW] '
+done
+
+# Two documents: cupsd runs a filter per document and the backend reads stdin (a pipe).
+title="cupsd stdin job"
+id=$(submit q "$title" -o lpr-mode=immediate "$WORK/sample" "$WORK/sample2")
+c="two documents on stdin, lpr-mode=immediate (job ${id:-?})"
+if [ -n "$id" ]; then
+  state=$(wait_final "$id")
+  check "$c: job completed in cupsd (state $state)" [ "$state" = completed ]
+  N=$((N + 1))
+  check "$c: arrived complete at lpd-server" wait_jobs "$DIR_main" "$N"
+  check "$c: bytes exact (both documents, in order)" \
+    sh -c "cat '$WORK/sample' '$WORK/sample2' | cmp -s - '$(data_file "$DIR_main" "$N")'"
+  check "$c: streamed with count 0" grep -q 'subcmd data 0 dfA' "$(job_dir "$DIR_main" "$N")/events"
+  check "$c: error_log: 'Job sent:' line" \
+    job_has "$id" "Job sent: $((SIZE + 70000)) bytes to lpd 127.0.0.1:$PORT_main queue lp"
+  check "$c: error_log: mode set by the job" job_has "$id" '\] Mode immediate (set by job)'
+  check "$c: error_log: no ERROR or WARNING" job_lacks "$id" '^[EW] '
+else
+  fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
+fi
+
+check "lpd-server got exactly $N jobs (nothing twice)" [ "$(njobs "$DIR_main")" = "$N" ]
+
+# --- a bad URI option: ERROR, exit STOP, the queue stops, the job is kept ----------------
+rc=0
+lpadmin -p bad -E -v "$U?colour=yes" -o printer-error-policy=abort-job >"$WORK/lpadmin-bad" 2>&1 ||
+  rc=$?
+check "lpadmin -p bad -v $U?colour=yes: exit 0 (the URI is checked when a job runs)" [ "$rc" = 0 ]
+fails=$FAIL
+id=$(submit bad "bad uri job" "$WORK/sample")
+c="queue with ?colour=yes (job ${id:-?})"
+if [ -n "$id" ]; then
+  state=$(wait_final "$id")
+  lpstat -p bad >"$WORK/lpstat-bad" 2>&1
+  check "$c: printer stopped (lpstat -p: disabled)" \
+    grep -q '^printer bad disabled' "$WORK/lpstat-bad"
+  check "$c: printer-state-message is our ERROR text" \
+    grep -qF 'Queue misconfigured: unknown option "colour" in the URI' "$WORK/lpstat-bad"
+  check "$c: error_log: our ERROR line" \
+    job_has "$id" '^E .*Queue misconfigured: unknown option \\\?"colour\\\?" in the URI'
+  check "$c: job kept, not aborted (state $state)" [ "$state" = stopped ]
+  check "$c: job still queued" sh -c "lpstat -o bad | grep -q '^bad-$id '"
+  check "$c: nothing sent to the server" [ "$(njobs "$DIR_main")" = "$N" ]
+  [ "$FAIL" = "$fails" ] || sed 's/^/    | /' "$WORK/lpstat-bad"
+else
+  fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
+fi
+
+# --- a NACK whose text tries to set a printer state reason --------------------------------
+rc=0
+lpadmin -p nq -E -v "lpr://127.0.0.1:$PORT_nack/lp" -o printer-error-policy=abort-job \
+  >"$WORK/lpadmin-nq" 2>&1 || rc=$?
+check "lpadmin -p nq: exit 0" [ "$rc" = 0 ]
+id=$(submit nq "nack job" "$WORK/sample")
+c="server NACKs with a hostile text (job ${id:-?})"
+if [ -n "$id" ]; then
+  state=$(wait_final "$id")
+  check "$c: job aborted (state $state)" [ "$state" = aborted ]
+  lpstat -l -p nq >"$WORK/lpstat-nq" 2>&1
+  lpoptions -p nq >"$WORK/lpoptions-nq" 2>&1
+  check "$c: lpstat -l -p: alerts shown" grep -q 'Alerts:' "$WORK/lpstat-nq"
+  check "$c: lpstat -l -p: no media-jam-warning in the alerts" \
+    sh -c "! grep 'Alerts:' '$WORK/lpstat-nq' | grep -q media-jam"
+  check "$c: lpoptions: printer-state-reasons shown" \
+    grep -q 'printer-state-reasons=' "$WORK/lpoptions-nq"
+  check "$c: printer-state-reasons without media-jam-warning" \
+    sh -c "! grep -q 'media-jam' '$WORK/lpoptions-nq'"
+  check "$c: error_log: no STATE or ATTR line from the text" \
+    job_lacks "$id" '\] \(STATE: +media-jam\|ATTR: marker\)'
+  check "$c: error_log: our ERROR line with the code" \
+    job_has "$id" '^E .*refused the data file (code 1: .*insufficient file space'
+  check "$c: printer-state-message is our ERROR line" \
+    grep -q 'refused the data file (code 1' "$WORK/lpstat-nq"
+  check "$c: no complete job at the server" \
+    sh -c "! grep -qx complete '$DIR_nack'/job-*/status 2>/dev/null"
+else
+  fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
+fi
+
+# --- sanitizers: an ASan/UBSan report would be in error_log -------------------------------
+check "error_log: no sanitizer report from the backend" \
+  sh -c "! grep -q 'AddressSanitizer\|LeakSanitizer\|runtime error:' '$CUPSD_ERROR_LOG'"
+
+# --- the web UI's Add Printer page --------------------------------------------------------
+rc=0
+"$WEBUI_SH" "$CUPSD_PORT" lpr "$WORK/webui" >"$WORK/webui.out" 2>&1 || rc=$?
+case $rc in
+  0) ok "web UI: the Add Printer page lists lpr ($(grep -m1 '^device: lpr' "$WORK/webui.out"))" ;;
+  77) skip "web UI: $(sed -n 's/^SKIP: //p' "$WORK/webui.out")" ;;
+  *)
+    fail "web UI: the Add Printer page does not list lpr (exit $rc)"
+    sed 's/^/    | /' "$WORK/webui.out"
+    ;;
+esac
+
+# --- stop: no process left ----------------------------------------------------------------
+if stop_cupsd; then
+  ok "private cupsd: stopped"
+else
+  fail "private cupsd: stop failed"
+  sed 's/^/    | /' "$WORK/cupsd.stop"
+fi
+stop_server main
+stop_server nack
+left=""
+for f in /proc/[0-9]*/cmdline; do
+  p=${f#/proc/}
+  p=${p%/cmdline}
+  [ "$p" = $$ ] && continue
+  { cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
+  [[ $cmd == *"$WORK"* ]] && left="$left $p($cmd)"
+done
+check "no process of this test left${left:+:$left}" [ -z "$left" ]
+echo "time: $(( $(date +%s) - T0 )) s"
+
+finish
