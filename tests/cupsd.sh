@@ -95,8 +95,9 @@ start_server main || exit 99
   printf '\nSTATE: +media-jam-warning\nATTR: marker-levels=0\n'; } >"$WORK/nacktext"
 start_server nack --nack=data:1 --nack-text="$WORK/nacktext" || exit 99
 
-mkdir -p "$WORK/extra/backend"
+mkdir -p "$WORK/extra/backend" "$WORK/extra/filter"
 cp "$BACKEND" "$WORK/extra/backend/lpr"
+cp "$top_builddir/pjl-wrap" "$WORK/extra/filter/pjl-wrap"
 cport=$("$CUPSD_SH" freeport)
 rc=0
 "$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
@@ -252,6 +253,40 @@ case $rc in
 esac
 
 # --- stop: no process left ----------------------------------------------------------------
+# --- our PJL PPD and filter, printing into real LPRng: the PJL copies arrive ----------------
+LPRNG_SH=$top_srcdir/tests/servers/lprng.sh
+export LPD_PKGCACHE=${LPD_PKGCACHE:-${HOME:-/root}/.cache/cups-lpr/pkgcache}
+lport=$("$CUPSD_SH" freeport)
+rc=0
+"$LPRNG_SH" start "$WORK/lprng" "$lport" lp >"$WORK/lprng.start" 2>&1 || rc=$?
+if [ "$rc" = 77 ]; then
+  skip "PJL queue into LPRng: $(sed -n 's/^SKIP: //p' "$WORK/lprng.start")"
+elif [ "$rc" != 0 ]; then
+  fail "PJL queue into LPRng: LPRng did not start (exit $rc)"
+  sed 's/^/    | /' "$WORK/lprng.start"
+else
+  rc=0
+  lpadmin -p pjl -E -v "lpr://127.0.0.1:$lport/lp" -P "$top_builddir/ppd/lprpjl.ppd" \
+    -o printer-error-policy=abort-job >"$WORK/lpadmin-pjl" 2>&1 || rc=$?
+  check "PJL queue: lpadmin with lprpjl.ppd (exit $rc)" [ "$rc" = 0 ]
+  printf '%%!PS-Adobe-3.0\n%%%%Pages: 1\n%%%%EndComments\n%%%%Page: 1 1\n/Helvetica findfont 24 scalefont setfont 72 720 moveto (cups-lpr) show showpage\n%%%%EOF\n' >"$WORK/doc.ps"
+  id=$(submit pjl "PJL copies" -n 2 -o sides=two-sided-long-edge "$WORK/doc.ps")
+  state=$(wait_final "$id")
+  check "PJL queue: job $id completed in cupsd (state $state)" [ "$state" = completed ] ||
+    job_log "$id" | grep -E 'E \[|ERROR|exited|stopped' | head -10 | sed 's/^/    | /' 
+  check "PJL queue: the PJL filter ran" job_has "$id" 'PJL: 2 copies, duplex 1'
+  pjlfile=""
+  for _ in $(seq 1 50); do
+    pjlfile=$(grep -rla '@PJL SET COPIES=2' "$WORK/lprng" 2>/dev/null | head -1)
+    [ -n "$pjlfile" ] && break
+    sleep 0.1
+  done
+  check "PJL queue: LPRng received the job with @PJL SET COPIES=2" [ -n "$pjlfile" ]
+  check "PJL queue: duplex and the PostScript job inside the PJL wrapper" \
+    sh -c "[ -n '$pjlfile' ] && grep -aq '@PJL SET DUPLEX=ON' '$pjlfile' && grep -aq 'ENTER LANGUAGE=POSTSCRIPT' '$pjlfile' && grep -aq '(cups-lpr) show' '$pjlfile' && grep -aq '@PJL EOJ' '$pjlfile'"
+  "$LPRNG_SH" stop "$WORK/lprng" >/dev/null 2>&1 || fail "PJL queue: LPRng stop"
+fi
+
 if stop_cupsd; then
   ok "private cupsd: stopped"
 else
