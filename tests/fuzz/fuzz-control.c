@@ -28,59 +28,8 @@
 
 static const char formats[] = "cdfglnoprtv";
 
-// 'check()' - Abort with a message when an invariant does not hold.
-static void
-check(bool ok, const char *what)
-{
-  if (!ok)
-  {
-    fprintf(stderr, "fuzz-control: invariant failed: %s\n", what);
-    abort();
-  }
-}
-
-// 'utf8_len()' - Length of the valid UTF-8 sequence at s (strict: no overlong, surrogate or
-//                > U+10FFFF forms), or 0.
-static size_t
-utf8_len(const unsigned char *s, size_t avail)
-{
-  size_t   n;
-  unsigned cp;
-
-  if (avail == 0)
-    return (0);
-  if (s[0] < 0x80)
-    return (1);
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-  {
-    n  = 2;
-    cp = s[0] & 0x1fu;
-  }
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-  {
-    n  = 3;
-    cp = s[0] & 0x0fu;
-  }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-  {
-    n  = 4;
-    cp = s[0] & 0x07u;
-  }
-  else
-    return (0);
-  if (avail < n)
-    return (0);
-  for (size_t i = 1; i < n; i ++)
-  {
-    if ((s[i] & 0xc0) != 0x80)
-      return (0);
-    cp = (cp << 6) | (s[i] & 0x3fu);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return (0);
-  return (n);
-}
+#define FUZZ_NAME "fuzz-control"
+#include "fuzz-common.h"
 
 // 'utf8_valid()' - Whether [s, s+len) is entirely valid UTF-8.
 static bool

@@ -34,58 +34,8 @@
 #define PEER_MAX     (80 * 1024)        // bytes the peer sends; more would block the socketpair
 #define TIMEOUT_MS   1000               // never reached: the peer has closed before we read
 
-// 'check()' - Abort with a message when an invariant does not hold.
-static void
-check(bool ok, const char *what)
-{
-  if (!ok)
-  {
-    fprintf(stderr, "fuzz-reply: invariant failed: %s\n", what);
-    abort();
-  }
-}
-
-// 'utf8_len()' - Length of the valid UTF-8 sequence at s (strict), or 0.
-static size_t
-utf8_len(const unsigned char *s, size_t avail)
-{
-  size_t   n;
-  unsigned cp;
-
-  if (avail == 0)
-    return (0);
-  if (s[0] < 0x80)
-    return (1);
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-  {
-    n  = 2;
-    cp = s[0] & 0x1fu;
-  }
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-  {
-    n  = 3;
-    cp = s[0] & 0x0fu;
-  }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-  {
-    n  = 4;
-    cp = s[0] & 0x07u;
-  }
-  else
-    return (0);
-  if (avail < n)
-    return (0);
-  for (size_t i = 1; i < n; i ++)
-  {
-    if ((s[i] & 0xc0) != 0x80)
-      return (0);
-    cp = (cp << 6) | (s[i] & 0x3fu);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return (0);
-  return (n);
-}
+#define FUZZ_NAME "fuzz-reply"
+#include "fuzz-common.h"
 
 // 'check_clean()' - No control byte (C0, DEL, C1) and valid UTF-8.
 static void
