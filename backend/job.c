@@ -32,8 +32,8 @@
 #define RETRY_DELAY_MIN     5
 #define RETRY_DELAY_MAX     30
 #define PROGRESS_MS         1000
-#define REMOVE_MS           5000        // a removal request, normally
-#define CANCEL_REMOVE_MS    400         // a removal request while cupsd waits for us to exit
+#define REMOVE_MS           20000       // query and removal, normally
+#define CANCEL_REMOVE_MS    600         // query and removal while cupsd waits for us to exit
 #define WAIT_UNSEEN_POLLS   3           // whole listings without our job before it counts as gone
 
 typedef enum verify_e { VERIFY_UNKNOWN, VERIFY_ABSENT, VERIFY_PRESENT } verify_t;
@@ -486,16 +486,35 @@ refusal_known(lpr_job_t *job, time_t *when)
   return (lprMemoGet(job->cachedir, key, LPR_MEMO_MAX_AGE, when));
 }
 
+// 'abandon()' - Drop a job attempt so the server never takes it for a whole job.
+//
+// Between files the abort subcommand says so (RFC 1179 section 6.1).  Inside a data file it
+// would be read as data, so the connection is reset instead: an exact count then never
+// completes, and a zero-count stream does not end with the clean close that means "done".
+static void
+abandon(lpd_conn_t *conn)
+{
+  if (conn->step == LPD_STEP_DATA_SEND || conn->step == LPD_STEP_DATA_END)
+    lpdConnReset(conn);
+  else
+  {
+    if (conn->step >= LPD_STEP_CONTROL)
+      lpdAbortJob(conn);
+    lpdConnClose(conn);
+  }
+}
+
 // 'remove_remote()' - Ask the server to remove our job (RFC 1179 section 5.5), when it lists it.
 //
 // Neither LPRng nor BSD lpd honours the abort subcommand reliably, and LPRng keeps a reset
 // stream as a truncated job; removing it keeps a cancel or a retry from printing a cut or a
 // second copy.  Only a job the listing shows as ours is removed: cups-lpd reads the number as
-// one of its own job ids, which would cancel somebody else's job.  timeout_ms bounds each
-// exchange (cancel paths keep it short).
+// one of its own job ids, which would cancel somebody else's job.  budget_ms bounds the whole
+// exchange (cancel paths keep it well under a second).
 static void
-remove_remote(lpr_job_t *job, int timeout_ms)
+remove_remote(lpr_job_t *job, int budget_ms)
 {
+  int               timeout_ms = budget_ms / 4;   // connect + reply, for the query and the \5
   lpd_queue_state_t st;
   lpd_conn_t        conn;
   lpr_buf_t         reply;
@@ -545,18 +564,11 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
   }
   if (r == LPD_CANCELED || r == LPD_INPUT_ERROR)
   {
-    // Never let a server print a cut job: abort an exact-count job, reset a stream, and then
-    // remove whatever the server kept.
+    // Never let a server print a cut job: abandon the attempt, then remove whatever the
+    // server kept.
     bool sent = conn->step >= LPD_STEP_CONTROL;
 
-    if (stream && conn->step >= LPD_STEP_DATA_SEND)
-      lpdConnReset(conn);
-    else
-    {
-      if (sent)
-        lpdAbortJob(conn);
-      lpdConnClose(conn);
-    }
+    abandon(conn);
     if (sent)
       remove_remote(job, r == LPD_CANCELED ? CANCEL_REMOVE_MS : REMOVE_MS);
     if (r == LPD_CANCELED)
@@ -620,11 +632,16 @@ finish(lpr_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool strea
     res = LPR_RESULT_RETRY;
     report_failure(job, conn, r, "; the job stays queued and will be sent again");
   }
-  if (conn->step >= LPD_STEP_CONTROL && r != LPD_CLOSED)
-    lpdAbortJob(conn);
-  lpdConnClose(conn);
-  if (conn->step >= LPD_STEP_CONTROL_END || (conn->step == LPD_STEP_DATA && job->opt.data_first))
-    remove_remote(job, REMOVE_MS);      // a control file may have been kept without its data
+  {
+    lpd_step_t step = conn->step;
+
+    if (r == LPD_CLOSED)
+      lpdConnClose(conn);
+    else
+      abandon(conn);
+    if (step >= LPD_STEP_CONTROL_END || (step == LPD_STEP_DATA && job->opt.data_first))
+      remove_remote(job, REMOVE_MS);    // a control file may have been kept without its data
+  }
   return (res);
 }
 
@@ -731,8 +748,7 @@ run_immediate(lpr_job_t *job, lpr_input_t *in, const lpr_buf_t *ctl)
             "later ones to this queue, spooled", describe(job, who, sizeof(who)), conn.code);
   if ((res = spool_input(job, in)) != LPR_RESULT_OK || in->size == 0)
   {
-    lpdAbortJob(&conn);
-    lpdConnClose(&conn);
+    abandon(&conn);
     job->sock_fd = -1;
     remove_remote(job, res == LPR_RESULT_CANCELED ? CANCEL_REMOVE_MS : REMOVE_MS);
     return (res != LPR_RESULT_OK ? res : report_empty(job));

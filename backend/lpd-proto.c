@@ -27,7 +27,7 @@
 #define SPLICE_CHUNK    (1 << 20)       // splice(2) request size (the pipe limits it anyway)
 #define SENDFILE_CHUNK  (1 << 30)
 #define NACK_QUIET_MS   1000            // stop reading a NACK text after this much silence
-#define ABORT_WAIT_MS   2000            // best effort for the abort subcommand
+#define ABORT_WAIT_MS   250             // best effort: the abort is sent between files only
 #define HOOK_POLL_MS    50              // how often a busy transfer looks at cancel and hooks
 
 // Which fds a wait found ready.

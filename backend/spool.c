@@ -32,16 +32,14 @@ lprInputOpenFile(lpr_input_t *in, const char *path, int *err)
   struct stat st;
 
   memset(in, 0, sizeof(*in));
-  in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (in->fd < 0 || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode))
+  if ((in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
   {
-    *err = in->fd < 0 ? errno : (errno ? errno : EINVAL);
-    if (in->fd >= 0)
-    {
-      if (!S_ISREG(st.st_mode))
-        *err = EINVAL;
-      close(in->fd);
-    }
+    *err = errno;
+    return (false);
+  }
+  if ((*err = fstat(in->fd, &st) < 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL) != 0)
+  {
+    close(in->fd);                      // only a regular file has a size to send
     in->fd = -1;
     return (false);
   }
