@@ -34,17 +34,14 @@ readonly PKG=lprng
 readonly SERVER_HOSTNAME=lpdtest
 
 # 'die()' - print an error and exit 1.
+# The namespace, package and stop code shared with the other server script.
+# shellcheck source=ns-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ns-common.sh"
+
 die()
 {
   echo "lprng.sh: $*" >&2
   exit 1
-}
-
-# 'skip()' - tell the test harness this server cannot be had here (automake: exit 77).
-skip()
-{
-  echo "SKIP: $*"
-  exit 77
 }
 
 # 'usage()' - print the command line and exit 2.
@@ -52,84 +49,6 @@ usage()
 {
   echo "usage: lprng.sh start STATEDIR PORT [QUEUE...] | stop STATEDIR | jobs STATEDIR [QUEUE]" >&2
   exit 2
-}
-
-# 'check_queue_name()' - accept only names that are safe as a path and a printcap key.
-check_queue_name()
-{
-  [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,30}$ ]] || die "bad queue name '$1'"
-}
-
-# 'fetch_deb()' - set DEB to the cached .deb of package $2 in dir $1, downloading it if needed.
-fetch_deb()
-{
-  local cache=$1 name=$2 lockfd
-  mkdir -p "$cache"
-  # Tests may start servers in parallel: one download at a time, and no half-written .deb seen.
-  exec {lockfd}>"$cache/.lock"
-  flock "$lockfd"
-  DEB=$(find "$cache" -maxdepth 1 -name "${name}_*.deb" -type f | sort | tail -n 1)
-  if [[ -z "$DEB" ]]; then
-    command -v apt-get >/dev/null || skip "apt-get not found, cannot fetch package $name"
-    if ! (cd "$cache" && apt-get download -q "$name") >"$cache/apt-$name.log" 2>&1; then
-      skip "apt-get download $name failed: $(tail -n 1 "$cache/apt-$name.log")" \
-        "(apt-get update needed?)"
-    fi
-    DEB=$(find "$cache" -maxdepth 1 -name "${name}_*.deb" -type f | sort | tail -n 1)
-    [[ -n "$DEB" ]] || skip "apt-get download $name produced no .deb"
-  fi
-  exec {lockfd}>&-
-}
-
-# 'port_open()' - succeed when something accepts TCP connections on 127.0.0.1:$1.
-port_open()
-{
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# 'pidns_of()' - print the PID namespace id of process $1 (empty when it is gone).
-pidns_of()
-{
-  readlink "/proc/$1/ns/pid" 2>/dev/null || true
-}
-
-# 'alive()' - succeed while process $1 exists and is not a zombie.
-alive()
-{
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ "${stat:0:1}" != Z ]]
-}
-
-# 'children_of()' - print the child PIDs of process $1.
-children_of()
-{
-  local c
-  for c in $(cat "/proc/$1/task/"*/children 2>/dev/null || true); do echo "$c"; done
-}
-
-# 'daemon_of()' - print the child of process $1 that runs program $2 (the daemon's host PID).
-daemon_of()
-{
-  local c
-  for c in $(children_of "$1"); do
-    if [[ "$(readlink "/proc/$c/exe" 2>/dev/null || true)" == "$2" ]]; then
-      echo "$c"
-      return 0
-    fi
-  done
-  return 0
-}
-
-# 'ns_pids()' - print every PID whose PID namespace is $1.
-ns_pids()
-{
-  local ns=$1 p
-  for p in /proc/[0-9]*; do
-    [[ "$(readlink "$p/ns/pid" 2>/dev/null || true)" == "$ns" ]] && echo "${p#/proc/}"
-  done
-  return 0
 }
 
 # 'write_config()' - write lpd.conf, lpd.perms, printcap, hosts, nsswitch.conf to the overlay.
@@ -279,56 +198,6 @@ cmd_start()
   cat "$state/ns.log" "$state/spool/lpd.log" >&2 2>/dev/null || true
   cmd_stop "$state" || true
   exit 1
-}
-
-# 'cmd_stop()' - stop the daemon, then the namespace's PID 1, and check nothing is left.
-cmd_stop()
-{
-  (($# == 1)) || usage
-  local state ns pid init upid i left
-  state=$(realpath -m "$1")
-  ns=$(cat "$state/pidns" 2>/dev/null || true)
-  pid=$(cat "$state/pid" 2>/dev/null || true)
-  init=$(cat "$state/nsinit.pid" 2>/dev/null || true)
-  upid=$(cat "$state/unshare.pid" 2>/dev/null || true)
-
-  # Signal a PID only while it is still in our namespace: never a recycled PID.
-  if [[ -n "$pid" && -n "$ns" && "$(pidns_of "$pid")" == "$ns" ]]; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 30; i++)); do
-      [[ "$(pidns_of "$pid")" == "$ns" ]] || break
-      sleep 0.1
-    done
-  fi
-  # A start that failed early may not have recorded PID 1: it is the child of our unshare.
-  if [[ -z "$init" && -n "$upid" ]] && alive "$upid" &&
-    tr '\0' ' ' <"/proc/$upid/cmdline" 2>/dev/null | grep -qF "$state/nsinit.sh"; then
-    init=$(children_of "$upid" | head -n 1)
-    [[ -z "$init" ]] || ns=$(pidns_of "$init")
-  fi
-  # Killing PID 1 of a PID namespace kills every process in it.
-  if [[ -n "$init" && -n "$ns" && "$(pidns_of "$init")" == "$ns" ]]; then
-    kill -KILL "$init" 2>/dev/null || true
-  fi
-  if [[ -n "$upid" ]]; then
-    for ((i = 0; i < 50; i++)); do
-      alive "$upid" || break
-      sleep 0.1
-    done
-  fi
-  if [[ -n "$ns" ]]; then
-    for ((i = 0; i < 50; i++)); do
-      left=$(ns_pids "$ns")
-      [[ -z "$left" ]] && break
-      sleep 0.1
-    done
-    [[ -z "$left" ]] || die "processes left in $ns: $left"
-  fi
-  # The mounts lived only in the namespace; make sure none leaked into ours.
-  if grep -qF " $state/" /proc/self/mountinfo; then
-    die "mounts under $state are still present"
-  fi
-  rm -f "$state/pid" "$state/nsinit.pid" "$state/unshare.pid" "$state/pidns"
 }
 
 # 'cmd_jobs()' - print the job ticket files in the spool dir of QUEUE (all queues if none).
