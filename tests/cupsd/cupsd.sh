@@ -39,38 +39,9 @@ readonly CUPSD_BIN=${CUPSD_BIN:-/usr/sbin/cupsd}
 readonly SYS_SERVERBIN=/usr/lib/cups
 readonly SYS_DATADIR=/usr/share/cups
 
-die()
-{
-  echo "cupsd.sh: $*" >&2
-  exit 1
-}
-
-skip()
-{
-  echo "SKIP: $*"
-  exit 77
-}
-
-usage()
-{
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 2
-}
-
-# 'abs_dir()' - print DIR as an absolute path (it need not exist yet).
-abs_dir()
-{
-  local d
-
-  [[ -n $1 ]] || die "empty state directory"
-  case $1 in
-    /*) d=${1%/} ;;
-    *) d=$(pwd -P)/${1%/} ;;
-  esac
-  # Every path below is removed and rebuilt: never let it be "/" or empty.
-  [[ -n $d && $d != / && $d != */ && $d != *//* ]] || die "refusing state directory '$1'"
-  printf '%s\n' "$d"
-}
+# die, skip, usage, abs_dir: shared with the other cupsd script.
+# shellcheck source=script-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/script-common.sh"
 
 # 'check_port()' - PORT must be a number in 1..65535.
 check_port()

@@ -28,37 +28,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cupsd_sh=$here/../cupsd/cupsd.sh
 
-die()
-{
-  echo "cups-lpd.sh: $*" >&2
-  exit 1
-}
-
-skip()
-{
-  echo "SKIP: $*"
-  exit 77
-}
-
-usage()
-{
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-  exit 2
-}
-
-abs_dir()
-{
-  local d
-
-  [[ -n $1 ]] || die "empty state directory"
-  case $1 in
-    /*) d=${1%/} ;;
-    *) d=$(pwd -P)/${1%/} ;;
-  esac
-  # Every path below is removed and rebuilt: never let it be "/" or empty.
-  [[ -n $d && $d != / && $d != */ && $d != *//* ]] || die "refusing state directory '$1'"
-  printf '%s\n' "$d"
-}
+# die, skip, usage, abs_dir: shared with the other cupsd script.
+# shellcheck source=../cupsd/script-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../cupsd/script-common.sh"
 
 # 'listening()' - true when a socket listens on 127.0.0.1:PORT (read from /proc, no probe
 # connection: every connection would start a cups-lpd).
