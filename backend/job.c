@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,11 +49,75 @@ on_tick(void *ctx)
   lprSideChannelTick(job);
 }
 
-// 'on_sidechannel()' - A filter asked something on the side channel.
+// 'on_inputs()' - The side channel or the SNMP helper has something for us.
 static void
-on_sidechannel(void *ctx)
+on_inputs(void *ctx)
 {
-  lprSideChannelService((lpr_job_t *)ctx);
+  lpr_job_t          *job = ctx;
+  struct epoll_event ev[2];
+  int                n = epoll_wait(job->ep_fd, ev, 2, 0);
+
+  for (int i = 0; i < n; i ++)
+  {
+    if (ev[i].data.fd == job->sc_fd)
+      lprSideChannelService(job);
+    else if (ev[i].data.fd == job->snmp.fd)
+      lprSnmpService(job);
+  }
+}
+
+// 'lprJobWatch()' - Add an input to the event loop (serviced in every wait of the job).
+bool
+lprJobWatch(lpr_job_t *job, int fd)
+{
+  struct epoll_event ev;
+
+  memset(&ev, 0, sizeof(ev));
+  ev.events  = EPOLLIN;
+  ev.data.fd = fd;
+  return (job->ep_fd >= 0 && epoll_ctl(job->ep_fd, EPOLL_CTL_ADD, fd, &ev) == 0);
+}
+
+// 'lprJobUnwatch()' - Remove an input from the event loop.
+void
+lprJobUnwatch(lpr_job_t *job, int fd)
+{
+  if (job->ep_fd >= 0)
+    epoll_ctl(job->ep_fd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+// 'lprJobWatchSideChannel()' - Read side-channel requests, or leave them queued for now.
+void
+lprJobWatchSideChannel(lpr_job_t *job, bool on)
+{
+  struct epoll_event ev;
+
+  if (job->sc_fd < 0 || job->ep_fd < 0)
+    return;
+  memset(&ev, 0, sizeof(ev));
+  ev.events  = on ? EPOLLIN : 0;
+  ev.data.fd = job->sc_fd;
+  epoll_ctl(job->ep_fd, EPOLL_CTL_MOD, job->sc_fd, &ev);
+}
+
+// 'setup_inputs()' - One epoll set for the side channel and the SNMP helper: one hook fd.
+static void
+setup_inputs(lpr_job_t *job)
+{
+  job->hooks.fd      = -1;
+  job->hooks.on_fd   = on_inputs;
+  job->hooks.on_tick = on_tick;
+  job->hooks.tick_ms = PROGRESS_MS;
+  job->hooks.ctx     = job;
+  if ((job->ep_fd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+  {
+    lprStatus("DEBUG", "epoll_create1: %s: no side channel, no SNMP", strerror(errno));
+    job->opt.snmp = false;
+    return;
+  }
+  if (job->sc_fd >= 0)
+    lprJobWatch(job, job->sc_fd);
+  job->hooks.fd = job->ep_fd;
 }
 
 // 'pause_for()' - Sleep seconds unless canceled, still servicing the hooks; false if canceled.
@@ -881,11 +946,7 @@ lprJobRun(lpr_job_t *job)
   lpr_result_t  res;
   int           err = 0, copies_lines, copies_data;
 
-  job->hooks.fd      = job->sc_fd;
-  job->hooks.on_fd   = job->sc_fd >= 0 ? on_sidechannel : NULL;
-  job->hooks.on_tick = on_tick;
-  job->hooks.tick_ms = PROGRESS_MS;
-  job->hooks.ctx     = job;
+  setup_inputs(job);
 
   // Copies are ours only for a file (argv[6]); on stdin the filters made them already.
   copies_lines = job->file && !job->opt.manual_copies ? job->copies : 1;
@@ -926,6 +987,7 @@ lprJobRun(lpr_job_t *job)
 
   if ((res = resolve(job)) == LPR_RESULT_OK)
   {
+    lprSnmpStart(job);                  // its first snapshot comes while the job goes out
     if (job->file && in.size == 0)
       res = report_empty(job);
     else if (job->file)
@@ -944,6 +1006,10 @@ lprJobRun(lpr_job_t *job)
       res = wait_remote(job);
   }
   lprSideChannelFinish(job, res == LPR_RESULT_OK);
+  lprSnmpFinish(job, res == LPR_RESULT_CANCELED);
+  if (job->ep_fd >= 0)
+    close(job->ep_fd);
+  job->ep_fd = -1;
   lprInputClose(&in);
   lprBufFree(&ctl);
   if (job->addrs)

@@ -11,6 +11,7 @@
 
 #include "lpd-proto.h"
 #include "options.h"
+#include "snmp.h"
 #include "status.h"
 
 typedef enum lpr_result_e               // outcomes; only main() turns them into exit codes
@@ -37,6 +38,7 @@ typedef struct lpr_job_s
   bool          in_class;               // CLASS is set: give up fast, another member may work
   int           cancel_fd;              // readable once SIGTERM arrived
   int           sc_fd;                  // CUPS side channel, or -1
+  int           ep_fd;                  // epoll set of the extra inputs (hooks.fd), or -1
 
   // Control-file fields, sanitized to RFC 1179 limits.
   char          host[LPD_HOST_MAX + 1];
@@ -56,10 +58,14 @@ typedef struct lpr_job_s
   bool          handed_over;            // everything acknowledged by the server
   int           sock_fd;                // socket of the job connection while it is open, or -1
   bool          drain_pending;          // a filter waits for DRAIN_OUTPUT's answer
+  lpr_snmp_t    snmp;                   // the SNMP helper and what it told us
 } lpr_job_t;
 
 void         lprJobSetup(lpr_job_t *job, const char *user, const char *title,
                          const char *orighost);
 lpr_result_t lprJobRun(lpr_job_t *job);
+bool         lprJobWatch(lpr_job_t *job, int fd);
+void         lprJobUnwatch(lpr_job_t *job, int fd);
+void         lprJobWatchSideChannel(lpr_job_t *job, bool on);
 
 #endif // LPR_JOB_H

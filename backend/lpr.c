@@ -126,7 +126,9 @@ main(int argc, char *argv[])
   }
 
   lprOptionsDefaults(&job.opt);
+  lprSnmpInit(&job.snmp);
   job.sc_fd     = sc_fd;
+  job.ep_fd     = -1;
   job.sock_fd   = -1;
   job.cancel_fd = cancel_pipe[0];
   job.file      = argc == 7 ? argv[6] : NULL;

@@ -31,6 +31,7 @@ lprOptionsDefaults(lpr_options_t *o)
   o->manual_copies  = true;
   o->sanitize_title = true;
   o->snmp           = true;
+  o->snmp_port      = 161;
   o->timeout        = 300;
   o->contimeout     = 7 * 24 * 60 * 60;
   o->waitjob        = false;
@@ -134,6 +135,8 @@ lprSetOption(lpr_options_t *o, const char *name, const char *value, const char *
     ok = parse_bool(value, &o->sanitize_title);
   else if (!strcasecmp(name, "snmp"))
     ok = parse_bool(value, &o->snmp);
+  else if (!strcasecmp(name, "snmp-port"))
+    ok = lprParseInt(value, 1, 65535, &o->snmp_port);
   else if (!strcasecmp(name, "timeout"))
     ok = lprParseInt(value, 1, 24 * 60 * 60, &o->timeout);
   else if (!strcasecmp(name, "contimeout"))

@@ -33,7 +33,8 @@ typedef struct lpr_options_s
   lpr_reserve_t reserve;
   bool          manual_copies;
   bool          sanitize_title;
-  bool          snmp;
+  bool          snmp;                   // ask the printer's SNMP agent (supplies, state)
+  int           snmp_port;              // its UDP port
   int           timeout;                // seconds: any network wait
   int           contimeout;             // seconds: keep trying to connect this long
   bool          waitjob;                // wait until the job left the remote queue

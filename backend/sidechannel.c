@@ -48,7 +48,7 @@ lprSideChannelService(lpr_job_t *job)
         cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, data, 1, 1.0);
         break;
     case CUPS_SC_CMD_GET_DEVICE_ID :
-        cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, "", 0, 1.0);
+        lprSnmpDeviceID(job);           // from the agent's first snapshot, else empty
         break;
     case CUPS_SC_CMD_GET_STATE :
         data[0] = lprStatusReasonIsSet("connecting-to-device") ? CUPS_SC_STATE_OFFLINE
@@ -63,6 +63,11 @@ lprSideChannelService(lpr_job_t *job)
         // Drained means the server's TCP has acknowledged every byte we were given so far.
         job->drain_pending = true;
         lprSideChannelTick(job);
+        break;
+    case CUPS_SC_CMD_SNMP_GET :
+    case CUPS_SC_CMD_SNMP_GET_NEXT :
+        if (!lprSnmpRelay(job, cmd, data, datalen))
+          cupsSideChannelWrite(cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0, 1.0);
         break;
     default :
         cupsSideChannelWrite(cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0, 1.0);

@@ -81,6 +81,7 @@ run_backend() {
   # shellcheck disable=SC2086
   env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
       CUPS_CACHEDIR="$WORK/cache" CUPS_MAX_MESSAGE="${MAX_MESSAGE:-2047}" PRINTER=test \
+      CUPS_LPR_SNMP_HELPER="$top_builddir/lpr-snmp" \
       ${BACKEND_ENV:-} ${SAN_ENV:-} \
       bash -c 'exec -a "$0" "$@"' "$uri" "$BACKEND" "$@" 2>"$out.err" >"$out.out"
   echo $? >"$out.rc"

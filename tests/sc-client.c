@@ -3,10 +3,13 @@
 // Copyright 2026 The cups-lpr authors
 // SPDX-License-Identifier: Apache-2.0
 //
-// Usage: sc-client DELAY_MS -- BACKEND ARGV0 ARGS...
+// Usage: sc-client DELAY_MS [-g OID]... [-w OID]... -- BACKEND ARGV0 ARGS...
 // Sets up CUPS_SC_FD (fd 4) as cupsd does (one socketpair, the backend's end on its fd 4), starts
 // the backend, waits DELAY_MS (the transfer is under way), then sends every side-channel
-// command and prints one line per answer: "NAME STATUS DATALEN HEXDATA MS".  Last line:
+// command and prints one line per answer: "NAME STATUS DATALEN HEXDATA MS".  Then
+// cupsSideChannelSNMPGet() of each -g OID (default: sysDescr.0), printed as
+// "SNMP_GET STATUS DATALEN HEXDATA MS" and "VALUE OID TEXT", and cupsSideChannelSNMPWalk() of
+// each -w OID: "WALK OID TEXT" per object, then "WALKED STATUS COUNT MS".  Last line:
 // "exit CODE".  The backend's stdin and stderr are inherited.
 
 #include "config.h"
@@ -42,6 +45,18 @@ report(const char *name, cups_sc_status_t st, const char *data, int len, double 
   fflush(stdout);
 }
 
+static int walk_count;                 // objects seen by the current walk
+
+// 'walk_cb()' - Print one object of an SNMP walk.
+static void
+walk_cb(const char *oid, const char *data, int datalen, void *context)
+{
+  (void)context;
+  walk_count ++;
+  printf("WALK %s %.*s\n", oid, datalen, data);
+}
+
+// 'main()' - Run the backend with a side channel and ask it everything.
 int
 main(int argc, char *argv[])
 {
@@ -54,15 +69,27 @@ main(int argc, char *argv[])
     { CUPS_SC_CMD_SOFT_RESET, "SOFT_RESET" },
     { CUPS_SC_CMD_DRAIN_OUTPUT, "DRAIN_OUTPUT" },
   };
-  int   sv[2], status;
-  pid_t pid;
-  char  data[2048];
+  int        sv[2], status, a = 2, ngets = 0, nwalks = 0;
+  pid_t      pid;
+  char       data[2048];
+  const char *gets[16], *walks[16];
 
-  if (argc < 5 || strcmp(argv[2], "--"))
+  while (a + 1 < argc && (!strcmp(argv[a], "-g") || !strcmp(argv[a], "-w")))
   {
-    fputs("usage: sc-client DELAY_MS -- BACKEND ARGV0 ARGS...\n", stderr);
+    if (argv[a][1] == 'g' && ngets < 16)
+      gets[ngets ++] = argv[a + 1];
+    else if (argv[a][1] == 'w' && nwalks < 16)
+      walks[nwalks ++] = argv[a + 1];
+    a += 2;
+  }
+  if (argc < a + 3 || strcmp(argv[a], "--"))
+  {
+    fputs("usage: sc-client DELAY_MS [-g OID]... [-w OID]... -- BACKEND ARGV0 ARGS...\n", stderr);
     return (2);
   }
+  argv += a - 2;
+  if (ngets == 0)
+    gets[ngets ++] = ".1.3.6.1.2.1.1.1.0";
   if (socketpair(AF_LOCAL, SOCK_STREAM, 0, sv) < 0)
     return (1);
   // Move both ends clear of fd 4, which each side then takes over.
@@ -94,13 +121,26 @@ main(int argc, char *argv[])
 
     report(cmds[i].name, st, data, st == CUPS_SC_STATUS_OK ? len : 0, ms_now() - t0);
   }
+  for (int i = 0; i < ngets; i ++)
   {
-    int              len = sizeof(data);
+    int              len = sizeof(data) - 1;
     double           t0 = ms_now();
-    cups_sc_status_t st = cupsSideChannelSNMPGet(".1.3.6.1.2.1.1.1.0", data, &len, 5.0);
+    cups_sc_status_t st = cupsSideChannelSNMPGet(gets[i], data, &len, 5.0);
 
     report("SNMP_GET", st, data, st == CUPS_SC_STATUS_OK ? len : 0, ms_now() - t0);
+    if (st == CUPS_SC_STATUS_OK)
+      printf("VALUE %s %.*s\n", gets[i], len, data);
   }
+  for (int i = 0; i < nwalks; i ++)
+  {
+    double           t0 = ms_now();
+    cups_sc_status_t st;
+
+    walk_count = 0;
+    st = cupsSideChannelSNMPWalk(walks[i], 5.0, walk_cb, NULL);
+    printf("WALKED %d %d %.0f\n", (int)st, walk_count, ms_now() - t0);
+  }
+  fflush(stdout);
   close(CUPS_SC_FD);
   waitpid(pid, &status, 0);
   printf("exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
