@@ -60,6 +60,23 @@ resolve_thread(void *arg)
   return (NULL);
 }
 
+// 'is_address()' - Whether host is an IPv4 or IPv6 address literal (bracketed or not).
+static bool
+is_address(const char *host)
+{
+  unsigned char addr[16];
+  char          bare[INET6_ADDRSTRLEN];
+  size_t        len = strlen(host);
+
+  if (len > 2 && host[0] == '[' && host[len - 1] == ']' && len - 2 < sizeof(bare))
+  {
+    memcpy(bare, host + 1, len - 2);
+    bare[len - 2] = '\0';
+    host = bare;
+  }
+  return (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1);
+}
+
 // 'lprResolve()' - All addresses of host:port, in the resolver's order; cancel and timeout aware.
 lpr_net_result_t
 lprResolve(const char *host, int port, int cancel_fd, int timeout_ms, http_addrlist_t **list)
@@ -69,8 +86,17 @@ lprResolve(const char *host, int port, int cancel_fd, int timeout_ms, http_addrl
   pthread_attr_t attr;
   struct pollfd  p[2];
   int            n;
+  char           service[16];
 
   *list = NULL;
+  if (is_address(host))
+  {
+    // An address literal is parsed, never looked up, so it cannot block: no thread, whose
+    // stack pages and malloc arena would stay in the process for the whole job.
+    snprintf(service, sizeof(service), "%d", port);
+    *list = httpAddrGetList(host, AF_UNSPEC, service);
+    return (*list ? LPR_NET_OK : LPR_NET_NO_NAME);
+  }
   if ((r = calloc(1, sizeof(*r))) == NULL)
     return (LPR_NET_ERROR);
   if (pipe2(r->pipefd, O_CLOEXEC) < 0)

@@ -15,13 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #define SPOOL_BUF_SIZE   (256 * 1024)
-#define SPLICE_CHUNK     (1 << 20)
+#define PEEK_SIZE        (16 * 1024)    // immediate mode's first read: enough to see data
 #define SPOOL_MIN_FREE   (1024 * 1024)  // refuse to start spooling with less than this free
 #define STDIN_PIPE_SIZE  (1024 * 1024)  // /proc/sys/fs/pipe-max-size by default
 
@@ -56,7 +57,7 @@ lprInputStdin(lpr_input_t *in, int fd)
   memset(in, 0, sizeof(*in));
   in->fd   = fd;
   in->size = -1;
-  // cupsd's pipe holds 64 KiB: a larger one (1 MiB needs no privilege) lets each read or splice
+  // cupsd's pipe holds 64 KiB: a larger one (1 MiB needs no privilege) lets each read
   // move more and the filters run ahead.  Not a pipe, or no room: nothing changes.
   fcntl(fd, F_SETPIPE_SZ, STDIN_PIPE_SIZE);
 }
@@ -120,12 +121,13 @@ lprInputWait(lpr_input_t *in, int cancel_fd, const lpd_hooks_t *hooks)
 
 // 'lprInputHold()' - Read stdin into memory until EOF or max bytes (then *held* is a prefix).
 //
-// With max == 0 it reads what is available now (one read), which immediate mode uses to tell
-// an empty job from a real one without waiting for the rest.
+// With max == 0 it reads what is available now (one read of at most PEEK_SIZE), which immediate
+// mode uses to tell an empty job from a real one without waiting for the rest.  It stays small:
+// the buffer lives as long as the job, beside the send buffer.
 lpr_spool_result_t
 lprInputHold(lpr_input_t *in, size_t max, int cancel_fd, const lpd_hooks_t *hooks, int *err)
 {
-  size_t             want = max ? max : SPOOL_BUF_SIZE;
+  size_t             want = max ? max : PEEK_SIZE;
   unsigned char      *p;
   ssize_t            n;
   lpr_spool_result_t r;
@@ -229,6 +231,11 @@ nospace(int err)
 }
 
 // 'lprInputSpool()' - Copy the rest of stdin (after any held bytes) into an anonymous temp file.
+//
+// With read(2)/write(2) and a 256 KiB buffer, whatever zerocopy says: splice(2) from the pipe
+// holds the pipe's lock for the whole write into the file, so the filter feeding it stalls
+// meanwhile.  Measured on Linux 6.18 with a 1 MiB pipe (bench/README.md): 1 GiB spooled to
+// tmpfs in about 0.48 s with read/write, 0.55-0.69 s with splice.
 lpr_spool_result_t
 lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hooks_t *hooks,
               bool zerocopy, lpr_spool_info_t *info)
@@ -239,6 +246,7 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
   ssize_t        n;
   lpr_spool_result_t r = LPR_SPOOL_OK;
 
+  (void)zerocopy;                       // kept for callers: nothing here is zero-copy
   memset(info, 0, sizeof(*info));
   snprintf(info->dir, sizeof(info->dir), "%s", tmpdir);
   if (in->is_file)
@@ -269,59 +277,40 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
   in->held = NULL;
   in->held_len = 0;
 
+  // mmap(2), not malloc(3): see copy_buffer() in lpd-proto.c.
+  if (!in->eof && (buf = mmap(NULL, SPOOL_BUF_SIZE, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+  {
+    buf = NULL;
+    info->err = ENOMEM;
+    r = LPR_SPOOL_TMP_ERROR;
+    goto error;
+  }
   while (!in->eof)
   {
     if ((r = wait_input(in->fd, cancel_fd, hooks)) != LPR_SPOOL_OK)
       goto error;
-#ifdef HAVE_SPLICE
-    if (zerocopy)
+    n = read(in->fd, buf, SPOOL_BUF_SIZE);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      continue;
+    if (n < 0)
     {
-      n = splice(in->fd, NULL, fd, NULL, SPLICE_CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-      if (n < 0 && (errno == EINVAL || errno == ENOSYS))
-      {
-        zerocopy = false;               // stdin is not a pipe: copy instead
-        continue;
-      }
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        continue;
-      if (n < 0)
-      {
-        // splice does not say which side failed: a full disk is ours, anything else stdin's.
-        info->err = errno;
-        r = nospace(errno) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_INPUT_ERROR;
-        goto error;
-      }
+      info->err = errno;
+      r = LPR_SPOOL_INPUT_ERROR;
+      goto error;
     }
-    else
-#endif
+    if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
     {
-      if (!buf && (buf = malloc(SPOOL_BUF_SIZE)) == NULL)
-      {
-        info->err = ENOMEM;
-        r = LPR_SPOOL_TMP_ERROR;
-        goto error;
-      }
-      n = read(in->fd, buf, SPOOL_BUF_SIZE);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        continue;
-      if (n < 0)
-      {
-        info->err = errno;
-        r = LPR_SPOOL_INPUT_ERROR;
-        goto error;
-      }
-      if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
-      {
-        r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
-        goto error;
-      }
+      r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
+      goto error;
     }
     if (n == 0)
       in->eof = true;
     info->written += (uint64_t)n;
   }
 
-  free(buf);
+  if (buf)
+    munmap(buf, SPOOL_BUF_SIZE);
   in->fd      = fd;
   in->size    = (int64_t)info->written;
   in->spooled = true;
@@ -329,7 +318,8 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
   return (LPR_SPOOL_OK);
 
 error:
-  free(buf);
+  if (buf)
+    munmap(buf, SPOOL_BUF_SIZE);
   close(fd);                            // the anonymous file and its blocks go with it
   if (statvfs(tmpdir, &vfs) == 0)       // what is free once our partial copy is gone
     info->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
