@@ -5,7 +5,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Usage: ref-copy [-c] [-b BYTES] [-p BYTES] HOST PORT QUEUE [FILE]
-//   FILE:  receive-job, a data file with its exact count sent with sendfile(2), NUL, ack.
+//   FILE:  receive-job, a data file with its exact count sent with sendfile(2) (-c: pread(2)
+//          and send(2) through a buffer of -b BYTES), NUL, ack.
 //   stdin: receive-job, a data file with count 0, stdin sent with splice(2) (-c: read(2) and
 //          send(2) through a buffer of -b BYTES, default 256 KiB), half-close, final ack.
 //          -p BYTES: first resize the stdin pipe (F_SETPIPE_SZ), as a backend could.
@@ -126,15 +127,31 @@ main(int argc, char *argv[])
     snprintf(line, sizeof(line), "\003%lld dfA001ref\n", (long long)st.st_size);
     if (!command(fd, line))
       return (fail("data subcommand"));
+    char *buf = copy ? malloc(bufsize) : NULL;
+
+    if (copy && !buf)
+      return (fail("malloc"));
     while (off < st.st_size)
     {
-      ssize_t n = sendfile(fd, in, &off, (size_t)(st.st_size - off));
+      size_t  want = (size_t)(st.st_size - off);
+      ssize_t n;
 
+      if (copy)
+      {
+        n = pread(in, buf, want < bufsize ? want : bufsize, off);
+        if (n > 0 && !send_all(fd, buf, (size_t)n))
+          return (fail("send"));
+        if (n > 0)
+          off += n;
+      }
+      else
+        n = sendfile(fd, in, &off, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        return (fail("sendfile"));
+        return (fail(copy ? "pread" : "sendfile"));
     }
+    free(buf);
     sent = (unsigned long long)off;
     if (!send_all(fd, "", 1) || !read_ack(fd))
       return (fail("end of data file"));
