@@ -167,7 +167,9 @@ ask(int command, const oid *name, size_t len, netsnmp_pdu **resp)
   return (st);
 }
 
-// 'oid_text()' - Dotted text of an OID; false when it does not fit.
+// 'oid_text()' - Dotted text of an OID with a leading dot, as CUPS writes OIDs (its
+// cupsSideChannelSNMPWalk() compares our answers with the OID it asked for, prefix and all);
+// false when it does not fit.
 static bool
 oid_text(char *buf, size_t size, const oid *name, size_t len)
 {
@@ -176,7 +178,7 @@ oid_text(char *buf, size_t size, const oid *name, size_t len)
   buf[0] = '\0';
   for (size_t i = 0; i < len; i ++)
   {
-    int n = snprintf(buf + used, size - used, "%s%lu", i ? "." : "", (unsigned long)name[i]);
+    int n = snprintf(buf + used, size - used, ".%lu", (unsigned long)name[i]);
 
     if (n < 0 || (size_t)n >= size - used)
       return (false);
