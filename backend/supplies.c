@@ -237,15 +237,21 @@ append_list(lpr_buf_t *out, const char *name, const lpr_snapshot_t *snap, int n,
           lprBufPrintf(out, "%d", is_consumed(s) ? LOW_PERCENT : 0);
           break;
       case 4 :                          // marker-names
-          // cupsd reads each name as '"text"': cupsParseOptions takes the single quotes and
-          // one level of backslashes, cupsd the double quotes and the other (as CUPS's SNMP
-          // code writes them).  Commas inside the quotes stay part of the name.
+          // Each name goes out as '"text"'.  cupsParseOptions() removes the single quotes and
+          // one level of backslashes; cupsd then splits the list at commas outside double
+          // quotes and knows no escapes at all (measured with cupsd 2.4: a \" ends the name
+          // there, which is how CUPS's own backends lose names with quotes).  So a backslash
+          // is sent as \\, a single quote as \', and a double quote, which cupsd cannot
+          // carry inside a name, as a single quote.  Commas inside the quotes stay.
           lprBufAppend(out, "'\"", 2);
           for (const char *p = s->name[0] ? s->name : lprSupplyTypeName(s->type); *p; p ++)
           {
-            if (*p == '\\' || *p == '"' || *p == '\'')
-              lprBufAppend(out, "\\\\\\", 3);
-            lprBufAppend(out, p, 1);
+            if (*p == '\\')
+              lprBufAppend(out, "\\\\", 2);
+            else if (*p == '"' || *p == '\'')
+              lprBufAppend(out, "\\'", 2);
+            else
+              lprBufAppend(out, p, 1);
           }
           lprBufAppend(out, "\"'", 2);
           break;

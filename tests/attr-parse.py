@@ -7,7 +7,8 @@
 # Usage: attr-parse.py FILE [N]
 # Takes the N-th (default: last) "ATTR: " line of FILE, splits it into options as
 # cupsParseOptions() does (quotes and backslashes), splits each marker-* value into values as
-# cupsd does for printer attributes (commas outside double quotes; the quotes removed), and
+# cupsd does for printer attributes (commas outside double quotes; the quotes removed; no
+# escapes), and
 # prints one line per list: "NAME COUNT VALUE|VALUE|...".  Exit 1 when there is no such line.
 
 import sys
@@ -49,14 +50,11 @@ def parse_options(text):
 
 
 def split_values(value):
-    """Split a list value at commas outside double quotes; drop the quotes and escapes."""
+    """Split a list value at commas outside double quotes and drop the quotes; cupsd 2.4
+    knows no escapes here (a backslash is an ordinary character)."""
     values, cur, quote, i = [], [], False, 0
     while i < len(value):
         c = value[i]
-        if c == "\\" and i + 1 < len(value):
-            cur.append(value[i + 1])
-            i += 2
-            continue
         if c == '"':
             quote = not quote
         elif c == "," and not quote:

@@ -29,7 +29,9 @@ sample "$WORK/sample" "$SIZE"
 sample "$WORK/sample2" 70000
 
 stop_cupsd() { "$CUPSD_SH" stop "$STATE" >"$WORK/cupsd.stop" 2>&1; }
-trap 'stop_cupsd; cleanup' EXIT
+SNMPD_SH=$top_srcdir/tests/servers/snmpd.sh
+stop_snmpd() { [ -f "$WORK/snmpd/pid" ] && "$SNMPD_SH" stop "$WORK/snmpd" >/dev/null 2>&1; }
+trap 'stop_cupsd; stop_snmpd; cleanup' EXIT
 
 # reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs and
 # cups-deviced's helpers as lp).
@@ -100,7 +102,8 @@ cp "$BACKEND" "$WORK/extra/backend/lpr"
 cp "$top_builddir/pjl-wrap" "$WORK/extra/filter/pjl-wrap"
 cport=$("$CUPSD_SH" freeport)
 rc=0
-"$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
+CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp" \
+  "$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
 if [ "$rc" = 77 ]; then
   skip "private cupsd: every case: $(sed -n 's/^SKIP: //p' "$WORK/cupsd.env")$FETCH_WHY"
   finish
@@ -178,6 +181,65 @@ else
   fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
 fi
 
+check "lpd-server got exactly $N jobs (nothing twice)" [ "$(njobs "$DIR_main")" = "$N" ]
+
+# --- SNMP supplies reach cupsd: marker-* printer attributes and printer-state-reasons ------
+sport=""
+if [ -x "$top_builddir/lpr-snmp" ] && command -v snmpd >/dev/null; then
+  for _ in 1 2 3 4 5; do
+    sport=$((20000 + RANDOM % 40000))
+    "$SNMPD_SH" start "$WORK/snmpd" "$sport" printer >"$WORK/snmpd.log" 2>&1 && break
+    sport=""
+  done
+fi
+if [ -n "$sport" ]; then
+  lpadmin -p sq -E -v "$U?snmp-port=$sport" -o printer-error-policy=abort-job \
+    >"$WORK/lpadmin-sq" 2>&1
+  id=$(submit sq "snmp job" "$WORK/sample2")
+  c="queue with an SNMP agent (job ${id:-?})"
+  if [ -n "$id" ]; then
+    state=$(wait_final "$id")
+    N=$((N + 1))
+    check "$c: job completed (state $state)" [ "$state" = completed ]
+    check "$c: error_log: the backend's ATTR: line" job_has "$id" 'ATTR: marker-colors='
+    "$top_builddir/tests/ipp-attrs" sq marker-names marker-levels marker-colors marker-types \
+      marker-low-levels marker-high-levels printer-state-reasons >"$WORK/ipp-sq" 2>&1
+    attr() { awk -v n="$1" '$1 == n { $1 = ""; sub(/^ /, ""); print }' "$WORK/ipp-sq"; }
+    check "$c: IPP marker-names" [ "$(attr marker-names)" = \
+      "5 Black Toner Cartridge|Cyan Toner Cartridge|Magenta Toner Cartridge|Yellow Toner Cartridge|Waste Toner Box" ]
+    check "$c: IPP marker-levels" [ "$(attr marker-levels)" = "5 5|80|30|45|80" ]
+    check "$c: IPP marker-colors" [ "$(attr marker-colors)" = "5 #000000|#00FFFF|#FF00FF|#FFFF00|none" ]
+    check "$c: IPP marker-types" [ "$(attr marker-types)" = \
+      "5 toner-cartridge|toner-cartridge|toner-cartridge|toner-cartridge|waste-toner" ]
+    check "$c: IPP marker-low-levels" [ "$(attr marker-low-levels)" = "5 5|5|5|5|0" ]
+    check "$c: IPP marker-high-levels" [ "$(attr marker-high-levels)" = "5 100|100|100|100|95" ]
+    check "$c: IPP printer-state-reasons has toner-low-report" \
+      sh -c "awk '\$1 == \"printer-state-reasons\"' '$WORK/ipp-sq' | grep -q 'toner-low-report'"
+    check "$c: IPP printer-state-reasons has no connecting-to-device" \
+      sh -c "! grep -q 'connecting-to-device' '$WORK/ipp-sq'"
+  else
+    fail "$c: lp queued the job: $(cat "$WORK/lp.err")"
+  fi
+  stop_snmpd
+  # Names with commas, quotes, backslashes and UTF-8 arrive whole.
+  if "$SNMPD_SH" start "$WORK/snmpd" "$sport" many >"$WORK/snmpd.log" 2>&1; then
+    id=$(submit sq "snmp job 2" "$WORK/sample2")
+    state=$(wait_final "$id")
+    N=$((N + 1))
+    "$top_builddir/tests/ipp-attrs" sq marker-names marker-levels >"$WORK/ipp-sm" 2>&1
+    names=$(awk '$1 == "marker-names" { print $2 }' "$WORK/ipp-sm")
+    check "odd supply names (job ${id:-?}): as many names as levels ($names)" \
+      [ "$names" = "$(awk '$1 == "marker-levels" { print $2 }' "$WORK/ipp-sm")" ]
+    check "odd supply names: the first arrives whole (double quotes as single)" \
+      grep -qF "Tóner Negro, 'XL', supply 01" "$WORK/ipp-sm"
+    check "odd supply names: a backslash arrives whole" grep -qF '\\server\share' "$WORK/ipp-sm"
+    stop_snmpd
+  else
+    fail "snmpd many: $(tail -n 1 "$WORK/snmpd.log")"
+  fi
+else
+  skip "SNMP under cupsd: no snmpd or no lpr-snmp helper: $(tail -n 1 "$WORK/snmpd.log" 2>/dev/null)"
+fi
 check "lpd-server got exactly $N jobs (nothing twice)" [ "$(njobs "$DIR_main")" = "$N" ]
 
 # --- a bad URI option: ERROR, exit STOP, the queue stops, the job is kept ----------------

@@ -124,8 +124,8 @@ test_attr(void)
   CU_ASSERT_STRING_EQUAL(out.data,
     "marker-colors=#000000,#00FFFF,none marker-high-levels=100,100,95 "
     "marker-levels=5,30,80 marker-low-levels=5,5,0 "
-    "marker-names='\"Black Toner\"','\"Cyan, \\\\\\\"XL\\\\\\\"\"',"
-    "'\"Waste \\\\\\'box\\\\\\' \\\\\\\\\"' "
+    "marker-names='\"Black Toner\"','\"Cyan, \\'XL\\'\"',"
+    "'\"Waste \\'box\\' \\\\\"' "
     "marker-types=toner-cartridge,toner-cartridge,waste-toner");
   for (int l = 0; l < 6; l ++)
     CU_ASSERT_EQUAL(count_list(out.data, lists[l]), 3);

@@ -11,7 +11,8 @@
 #       writes STATEDIR/pid and prints `export NAME=value` lines for eval.
 #       Executables in EXTRA_SERVERBIN_DIR/backend are copied root-owned mode 0700 (cupsd then
 #       runs them as root; CUPSD_BACKEND_MODE overrides, e.g. 0755 to run them as "lp"),
-#       those in EXTRA_SERVERBIN_DIR/filter mode 0755.
+#       those in EXTRA_SERVERBIN_DIR/filter mode 0755.  CUPSD_SETENV="VAR=value ..." adds
+#       SetEnv lines (environment for the backends and filters).
 #   cupsd.sh stop STATEDIR      SIGTERM exactly the recorded cupsd (SIGKILL after a bound).
 #   cupsd.sh env STATEDIR       Print the env lines again.
 #   cupsd.sh fetch DIR          apt-get download + dpkg -x the packages that hold cups-deviced,
@@ -255,6 +256,13 @@ JobRetryInterval 5
   </Limit>
 </Policy>
 EOF
+
+  # CUPSD_SETENV="VAR=value ...": environment cupsd passes to the programs it runs.
+  local kv
+  for kv in ${CUPSD_SETENV:-}; do
+    [[ $kv == [A-Z_]*=* ]] || die "bad CUPSD_SETENV entry '$kv'"
+    echo "SetEnv ${kv%%=*} ${kv#*=}" >>"$statedir/etc/cups-files.conf"
+  done
 
   cat >"$statedir/etc/client.conf" <<EOF
 ServerName 127.0.0.1:$port
