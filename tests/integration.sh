@@ -139,6 +139,28 @@ for mode in auto immediate spooled; do
     grep -q '^INFO: Sent .* (100%)$' "$WORK/big-$mode.err"
 done
 
+# Files (argv[6], the spool file) to a network peer go out with sendfile(2); on loopback the
+# backend uses pread/send, so force the network path here and check it is the one taken.
+for mode in spooled auto; do
+  BACKEND_ENV="CUPS_LPR_SENDFILE_LOOPBACK=1" \
+    run_backend "$WORK/sf-$mode" "$U?mode=$mode" 112 alice big 1 "" "$WORK/big" </dev/null
+  expect_job "${BIG} MB file/$mode by sendfile" "$WORK/sf-$mode" "$WORK/big"
+  rm -f "$(data_file "$D" "$N")"
+done
+BACKEND_ENV="CUPS_LPR_SENDFILE_LOOPBACK=1" \
+  run_backend "$WORK/sf-stdin" "$U?mode=spooled" 113 alice big 1 "" <"$WORK/big"
+expect_job "${BIG} MB stdin/spooled, spool file by sendfile" "$WORK/sf-stdin" "$WORK/big"
+rm -f "$(data_file "$D" "$N")"
+if command -v strace >/dev/null; then
+  env -i PATH=/usr/bin:/bin DEVICE_URI="$U?mode=spooled&snmp=no" TMPDIR="$WORK/tmp" \
+    CUPS_LPR_SENDFILE_LOOPBACK=1 ASAN_OPTIONS=detect_leaks=0 \
+    strace -f -qq -c -e trace=sendfile,pread64 -o "$WORK/sf.strace" \
+    "$BACKEND" 114 alice t 1 "" "$WORK/small" </dev/null 2>"$WORK/sf.err"
+  N=$((N + 1)); wait_jobs "$D" "$N"
+  check "network path: the file went out with sendfile(2)" grep -qw sendfile "$WORK/sf.strace"
+  check "network path: bytes exact" cmp -s "$WORK/small" "$(data_file "$D" "$N")"
+fi
+
 # Immediate: the server sees the first byte while the input is still being produced.
 {
   head -c 1000000 "$WORK/big"
