@@ -9,9 +9,11 @@
 #include "config.h"
 #include "sidechannel.h"
 #include "job.h"
+#include "supplies.h"
 
 #include <cups/sidechannel.h>
 #include <fcntl.h>
+#include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -28,6 +30,34 @@ lprSideChannelOpen(void)
     return (-1);
   fcntl(CUPS_SC_FD, F_SETFD, FD_CLOEXEC);
   return (CUPS_SC_FD);
+}
+
+// 'sc_state()' - GET_STATE from what the backend knows: the connection and the last SNMP
+// snapshot's printer-state-reasons.
+static int
+sc_state(const lpr_job_t *job)
+{
+  static const struct { const char *reason; int bit; } map[] =
+  {
+    { "media-low-report", CUPS_SC_STATE_MEDIA_LOW },
+    { "media-empty-warning", CUPS_SC_STATE_MEDIA_EMPTY },
+    { "toner-low-report", CUPS_SC_STATE_MARKER_LOW },
+    { "marker-supply-low-report", CUPS_SC_STATE_MARKER_LOW },
+    { "toner-empty-warning", CUPS_SC_STATE_MARKER_EMPTY },
+    { "marker-supply-empty-warning", CUPS_SC_STATE_MARKER_EMPTY },
+    { "media-jam-warning", CUPS_SC_STATE_ERROR },
+    { "door-open-report", CUPS_SC_STATE_ERROR },
+    { "offline-report", -1 }
+  };
+  int state = lprStatusReasonIsSet("connecting-to-device") ? CUPS_SC_STATE_OFFLINE
+                                                            : CUPS_SC_STATE_ONLINE;
+
+  for (int b = 0; b < LPR_SNMP_REASONS; b ++)
+    if (job->snmp.reasons & (1u << b))
+      for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i ++)
+        if (!strcmp(map[i].reason, lprSuppliesReasonName(b)))
+          state = map[i].bit < 0 ? state & ~CUPS_SC_STATE_ONLINE : state | map[i].bit;
+  return (state);
 }
 
 // 'lprSideChannelService()' - Read one request and answer it.
@@ -51,8 +81,7 @@ lprSideChannelService(lpr_job_t *job)
         lprSnmpDeviceID(job);           // from the agent's first snapshot, else empty
         break;
     case CUPS_SC_CMD_GET_STATE :
-        data[0] = lprStatusReasonIsSet("connecting-to-device") ? CUPS_SC_STATE_OFFLINE
-                                                                : CUPS_SC_STATE_ONLINE;
+        data[0] = (char)sc_state(job);
         cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, data, 1, 1.0);
         break;
     case CUPS_SC_CMD_GET_CONNECTED :

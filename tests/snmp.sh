@@ -117,6 +117,8 @@ hex() { printf '%s' "$1" | head -c 32 | od -An -tx1 | tr -d ' \n'; }
 check "slow job: exit 0" grep -qx 'exit 0' "$WORK/sc.out"
 check "slow job: bytes exact" cmp -s "$WORK/sc-expected" "$(data_file "$D" "$N")"
 check "slow job: transfer not delayed (${elapsed} ms for a 2 s input)" [ "$elapsed" -lt 4000 ]
+check "side channel: GET_STATE online and marker low (toner-low-report): 0x41" \
+  [ "$(sc GET_STATE)" = "1 1 41" ]
 check "side channel: GET_DEVICE_ID is the agent's device ID" \
   [ "$(sc GET_DEVICE_ID)" = "1 ${#DEVICE_ID} $(hex "$DEVICE_ID")" ]
 check "side channel: SNMP_GET relayed (hrDeviceDescr.1)" \
