@@ -184,7 +184,7 @@ run_case() {
   src=${case##*-}
   [ -n "$trickle" ] && { mode=${case#*-}; src=stdin; }
   case $kind in
-    lpr) prog=$LPR; uri="lpr://127.0.0.1:$PORT/$q?mode=$mode" ;;
+    lpr) prog=$LPR; uri="lpr://127.0.0.1:$PORT/$q?mode=$mode&snmp=no" ;;
     lpd) prog=$CUPS_LPD
          if [ "$mode" = stream ]; then uri="lpd://127.0.0.1:$PORT/$q?mode=stream&$LPD_OPTS"
          else uri="lpd://127.0.0.1:$PORT/$q?$LPD_OPTS"; fi ;;
