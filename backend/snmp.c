@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define AGENT_TIMEOUT_MS 1000           // per question: two tries of 500 ms
+#define AGENT_TIMEOUT_MS 1000           // per question (one try)
 #define FINISH_MS        4000           // the last snapshot, at most (helper bound: 3 s)
 #define REAP_MS          200            // then the helper must be gone
 
