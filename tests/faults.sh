@@ -78,7 +78,7 @@ unshare --net --mount true 2>/dev/null && NETNS_OK=true
 # --- unreachable: loopback down in a private namespace -------------------------------------
 if $NETNS_OK; then
   out=$WORK/unreachable
-  unshare --net bash -c ". '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT
+  unshare --net bash -c ". '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT; rmdir \"\$WORK\"
     BACKEND='$BACKEND' WORK='$WORK'
     run_backend '$out' 'lpr://127.0.0.1:515/lp?contimeout=2' 201 alice t 1 '' '$WORK/small' </dev/null"
   check "unreachable: exit RETRY" [ "$(rc_of "$out")" = 6 ]
@@ -102,7 +102,7 @@ if $NETNS_OK; then
         socat -u UDP-RECV:53,bind=127.0.0.1 /dev/null </dev/null >/dev/null 2>&1 &
         stub=\$!
       fi
-      . '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT
+      . '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT; rmdir \"\$WORK\"
       BACKEND='$BACKEND' WORK='$WORK'
       $2
       [ -n \"\$stub\" ] && kill \$stub
@@ -185,7 +185,7 @@ if $NETNS_OK; then
   mkdir -p "$WORK/smalltmp"
   unshare --mount bash -c "
     mount -t tmpfs -o size=3m tmpfs '$WORK/smalltmp' || exit 1
-    . '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT
+    . '$top_srcdir/tests/lib.sh' >/dev/null 2>&1; trap - EXIT; rmdir \"\$WORK\"
     BACKEND='$BACKEND' WORK='$WORK' JOB_TMPDIR='$WORK/smalltmp'
     run_backend '$out' 'lpr://127.0.0.1:$PORT_full/lp?mode=spooled' 207 alice t 1 '' <'$WORK/mid'
     ls -A '$WORK/smalltmp' >'$out.left'"
