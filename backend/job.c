@@ -950,7 +950,6 @@ lprJobRun(lpr_job_t *job)
   lpr_result_t  res;
   int           err = 0, copies_lines, copies_data;
 
-  setup_inputs(job);
 
   // Copies are ours only for a file (argv[6]); on stdin the filters made them already.
   copies_lines = job->file && !job->opt.manual_copies ? job->copies : 1;
@@ -989,6 +988,7 @@ lprJobRun(lpr_job_t *job)
   else
     lprInputStdin(&in, 0);
 
+  setup_inputs(job);                    // after the early returns: nothing to close there
   if ((res = resolve(job)) == LPR_RESULT_OK)
   {
     lprSnmpStart(job);                  // its first snapshot comes while the job goes out
