@@ -94,6 +94,23 @@ finish(lpr_result_t r)
   return (exit_code(r));
 }
 
+// 'leave()' - End the process once the job is done.
+//
+// _exit(2), not a return from main(): all that exit(3) would still do is run the destructors of
+// libcups's dependencies (GnuTLS, p11-kit, Kerberos), which touch pages the job never needed:
+// 0.2-0.3 MB more peak RSS (bench/README.md) for nothing.  Status lines go out with write(2) as
+// they are made, and stdout is flushed here.  Sanitizer builds return instead, so that
+// LeakSanitizer gets its check at exit.
+static int
+leave(int code)
+{
+  fflush(stdout);
+#if !defined(__SANITIZE_ADDRESS__)
+  _exit(code);
+#endif
+  return (code);
+}
+
 // 'main()' - Deliver one job to an LPD queue.
 int
 main(int argc, char *argv[])
@@ -180,5 +197,5 @@ main(int argc, char *argv[])
                                                     opts));
   cupsFreeOptions(num_opts, opts);
 
-  return (finish(lprJobRun(&job)));
+  return (leave(finish(lprJobRun(&job))));
 }

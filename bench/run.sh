@@ -5,12 +5,14 @@
 # Copyright 2026 The cups-lpr authors
 # SPDX-License-Identifier: Apache-2.0
 #
-# Usage: bench/run.sh [--size MB] [--repeat N] [--csv FILE] [--quick]
+# Usage: bench/run.sh [--size MB] [--repeat N] [--csv FILE] [--quick] [--only REGEX]
 #   --size MB    the big job, in MiB (default 1024)
 #   --repeat N   runs of each case (default 3); the table shows median, min and max
 #   --csv FILE   the summary CSV (default _build/bench/results.csv); every run goes to
 #                FILE with -runs.csv in place of .csv
 #   --quick      a smoke test: 32 MiB, 1 run (unless --size/--repeat say otherwise)
+#   --only REGEX only the cases whose names match (grep -E), e.g. 'spooled-stdin|standard-stdin';
+#                latency cases are named lpr-immediate-latency, lpd-standard-latency, ...
 # Run as root on Debian 12.  It builds the backend without sanitizers
 # (tools/build.sh _build/bench --enable-werror), compiles the helpers in bench/ with gcc -O2,
 # and fetches the CUPS lpd backend (apt-get download cups + dpkg -x into _build/bench, never
@@ -24,7 +26,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 orig_args=("$@")
 
-SIZE_MB="" REPEAT="" CSV="" QUICK=0
+SIZE_MB="" REPEAT="" CSV="" QUICK=0 ONLY=""
 while [ $# -gt 0 ]; do
   case $1 in
     --size)   SIZE_MB=${2:?--size MB}; shift 2 ;;
@@ -34,7 +36,9 @@ while [ $# -gt 0 ]; do
     --csv)    CSV=${2:?--csv FILE}; shift 2 ;;
     --csv=*)  CSV=${1#*=}; shift ;;
     --quick)  QUICK=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --only)   ONLY=${2:?--only REGEX}; shift 2 ;;
+    --only=*) ONLY=${1#*=}; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -164,6 +168,12 @@ CASES="lpr-immediate-stdin lpr-immediate-file lpr-spooled-stdin lpr-spooled-file
 CASES="$CASES ref-file ref-file-copy ref-stdin-splice ref-stdin-copy ref-stdin-copy-bigpipe"
 LAT_CASES="lpr-immediate lpr-auto"
 [ -n "$CUPS_LPD" ] && LAT_CASES="$LAT_CASES lpd-standard lpd-stream"
+if [ -n "$ONLY" ]; then                 # --only: a subset, for experiments (no latency unless named)
+  CASES=$(printf '%s\n' $CASES | grep -E -- "$ONLY" | tr '\n' ' ' || true)
+  LAT_CASES=$(printf '%s\n' $LAT_CASES | sed 's/$/-latency/' | grep -E -- "$ONLY" \
+              | sed 's/-latency$//' | tr '\n' ' ' || true)
+  [ -n "$CASES$LAT_CASES" ] || { echo "run.sh: --only $ONLY matches no case" >&2; exit 2; }
+fi
 # The CUPS lpd backend queries SNMP on the printer's address by default; nothing answers on
 # loopback, which would add its timeouts to every job.  snmp=no keeps it to the LPD work.
 LPD_OPTS="snmp=no"

@@ -23,6 +23,9 @@ typedef struct peer_s                   // the server's side: reads everything u
   size_t        len;
   const char    *reply_at_eof;          // written once the client half-closed
   size_t        reply_len;
+  size_t        cut_after;              // > 0: once this much is read, ftruncate(cut_fd, cut_to)
+  int           cut_fd;
+  off_t         cut_to;
 } peer_t;
 
 // 'peer_read()' - Read until EOF, then optionally answer.
@@ -43,6 +46,11 @@ peer_read(void *arg)
     if ((n = read(p->fd, p->data + p->len, 65536)) <= 0)
       break;
     p->len += (size_t)n;
+    if (p->cut_after && p->len >= p->cut_after)
+    {
+      CU_ASSERT_EQUAL(ftruncate(p->cut_fd, p->cut_to), 0);
+      p->cut_after = 0;
+    }
   }
   if (p->reply_at_eof)
   {
@@ -256,8 +264,11 @@ make_file(size_t len, unsigned char **data)
 }
 
 // 'check_send_file()' - Send a 3 MB file (offset 0 and 1000) and compare at the peer.
+//
+// zerocopy with a network peer is sendfile(2); with a loopback peer, mmap(2) windows (a
+// socketpair is neither: local_peer says which); without zerocopy, pread/send.
 static void
-check_send_file(bool zerocopy)
+check_send_file(bool zerocopy, bool local_peer)
 {
   enum { LEN = 3 * 1024 * 1024 + 17 };
   int              sv[2], fd;
@@ -273,6 +284,7 @@ check_send_file(bool zerocopy)
   pthread_create(&t, NULL, peer_read, &p);
   lpdConnInit(&c, sv[0], -1, 5000, NULL);
   c.zerocopy = zerocopy;
+  c.local_peer = local_peer;
   c.counter = &counter;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 0, LEN), LPD_OK);
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 1000, LEN - 1000), LPD_OK);
@@ -290,12 +302,67 @@ check_send_file(bool zerocopy)
   close(sv[1]);
 }
 
-// 'test_send_file()' - sendfile(2), and the read/write fallback.
+// 'test_send_file()' - sendfile(2), mmap(2) windows, and the read/write fallback.
 static void
 test_send_file(void)
 {
-  check_send_file(true);
-  check_send_file(false);
+  check_send_file(true, false);
+  check_send_file(true, true);
+  check_send_file(false, false);
+}
+
+// 'test_send_file_cut()' - A file cut short while it is being sent from mmap(2) windows: an
+// input error (EIO), no SIGBUS, and nothing sent from past the new end but that page's zeros
+// (the caller then abandons the connection, so the server never completes the file).
+static void
+test_send_file_cut(void)
+{
+  enum { LEN = 8 * 1024 * 1024 };
+  const off_t   cut = 2 * 1024 * 1024 + 100;
+  int           sv[2], fd;
+  unsigned char *data;
+  lpd_conn_t    c;
+  pthread_t     t;
+  peer_t        p = { 0 };
+
+  fd = make_file(LEN, &data);
+  pair(sv);
+  p.fd        = sv[1];
+  p.cut_after = 1024 * 1024;            // the sender is at most a socket buffer ahead
+  p.cut_fd    = fd;
+  p.cut_to    = cut;
+  pthread_create(&t, NULL, peer_read, &p);
+  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  c.local_peer = true;
+  CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 0, LEN), LPD_INPUT_ERROR);
+  CU_ASSERT_EQUAL(c.err, EIO);
+  shutdown(sv[0], SHUT_WR);
+  pthread_join(t, NULL);
+  // What arrived is the file's bytes up to the cut (send(2) may drop the chunk that faulted).
+  CU_ASSERT_TRUE(p.len >= 1024 * 1024 && p.len < (size_t)cut + 4096);
+  CU_ASSERT_EQUAL(memcmp(p.data, data, p.len < (size_t)cut ? p.len : (size_t)cut), 0);
+
+  // A range that was already past the end when the send began: refused before its last
+  // window, not padded with the zeros that fill the file's last page.
+  free(p.data);
+  lpdConnClose(&c);
+  close(sv[1]);
+  memset(&p, 0, sizeof(p));
+  pair(sv);
+  p.fd = sv[1];
+  pthread_create(&t, NULL, peer_read, &p);
+  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  c.local_peer = true;
+  CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 1024 * 1024, (uint64_t)cut), LPD_INPUT_ERROR);
+  CU_ASSERT_EQUAL(c.err, EIO);
+  shutdown(sv[0], SHUT_WR);
+  pthread_join(t, NULL);
+  CU_ASSERT_EQUAL(p.len, 1024 * 1024);  // the first window only: it was wholly in the file
+  free(p.data);
+  free(data);
+  close(fd);
+  lpdConnClose(&c);
+  close(sv[1]);
 }
 
 typedef struct feeder_s                 // writes a buffer into a pipe in uneven pieces
@@ -556,6 +623,7 @@ main(void)
     { "timeout, cancel, close", test_timeout_cancel_close },
     { "subcommands", test_subcommands },
     { "send a file", test_send_file },
+    { "send a file cut short meanwhile", test_send_file_cut },
     { "send a stream", test_stream },
     { "server speaks during a stream", test_stream_server_speaks },
     { "queue query", test_query },
