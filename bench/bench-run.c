@@ -12,7 +12,8 @@
 //   -t C,MS,D      trickle instead: after D ms, C bytes every MS ms (implies -s)
 //   -P BYTES       resize that pipe (F_SETPIPE_SZ) before the program starts (diagnostic: what
 //                  a program that resized its own stdin pipe would see); default: 64 KiB
-//   -T DIR         sample statfs(DIR) every millisecond: peak bytes used above the start
+//   -T DIR         sample statfs(DIR) every millisecond: peak bytes used above the start; and
+//                  the program's RssAnon (/proc/PID/status), for its peak private memory
 //   -l FILE        the program's stdout and stderr
 //   -r FILE -q Q   the sink's results file, and the queue whose record to wait for
 //   -W SECONDS     wait at most this long for that record (default 60)
@@ -23,7 +24,9 @@
 // sys_s, maxrss_kb (getrusage of the program through wait4), busy_s (CPU time every CPU of the
 // machine spent busy, from /proc/stat, from the start until the sink's record: the program,
 // the feeder, the sink and the network stack's softirq work, which the kernel charges to
-// whichever task it interrupts), tmp_peak (bytes), t0_ns
+// whichever task it interrupts), tmp_peak (bytes), anon_peak_kb (the program's RssAnon, sampled
+// every millisecond with -T: its private memory, without the shared library and page-cache
+// pages that ru_maxrss also counts; -1 if never seen), t0_ns
 // (CLOCK_REALTIME when the first input byte was written, or at the start for a file),
 // exit_ns, then the sink's record (bytes, hash, first_ns, end_ns, close_ns, count, flags),
 // mbps (sink bytes / wall_s / 1e6) and latency_ms ((first_ns - t0_ns) / 1e6).
@@ -66,6 +69,8 @@ static atomic_llong t0_ns;
 static const char   *tmp_dir;
 static atomic_bool  done;
 static atomic_llong tmp_peak;
+static atomic_long  anon_peak_kb;       // the program's peak RssAnon, sampled (-1: none seen)
+static atomic_int   child_pid;
 static long long    tmp_base;
 static volatile sig_atomic_t term_requested;
 
@@ -177,7 +182,31 @@ used_bytes(const char *dir)
   return ((long long)(s.f_blocks - s.f_bfree) * (long long)s.f_bsize);
 }
 
-// 'sampler()' - The peak of the temp directory's file system, above its starting use.
+// 'anon_kb()' - RssAnon of pid in KiB, or -1 (gone, or still our forked copy before exec).
+static long
+anon_kb(pid_t pid)
+{
+  char line[256], path[64];
+  long kb = -1;
+  bool ours = false;
+  FILE *fp;
+
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+  if ((fp = fopen(path, "r")) == NULL)
+    return (-1);
+  while (fgets(line, sizeof(line), fp))
+  {
+    if (!strncmp(line, "Name:", 5) && strstr(line, "bench-run"))
+      ours = true;
+    else if (sscanf(line, "RssAnon: %ld", &kb) == 1)
+      break;
+  }
+  fclose(fp);
+  return (ours ? -1 : kb);
+}
+
+// 'sampler()' - Every millisecond: the peak of the temp directory's file system above its
+// starting use, and the program's peak private (anonymous) memory.
 static void *
 sampler(void *arg)
 {
@@ -185,9 +214,12 @@ sampler(void *arg)
   while (!atomic_load(&done))
   {
     long long u = used_bytes(tmp_dir) - tmp_base;
+    long      a = anon_kb((pid_t)atomic_load(&child_pid));
 
     if (u > atomic_load(&tmp_peak))
       atomic_store(&tmp_peak, u);
+    if (a > atomic_load(&anon_peak_kb))
+      atomic_store(&anon_peak_kb, a);
     usleep(1000);
   }
   return (NULL);
@@ -373,6 +405,8 @@ main(int argc, char *argv[])
     _exit(127);
   }
   close(scpair[1]);                     // our end (scpair[0]) stays open, silent, until the end
+  atomic_store(&child_pid, (int)pid);
+  atomic_store(&anon_peak_kb, -1L);
 
   // Threads only now, after the fork.
   if (feed)
@@ -442,13 +476,15 @@ main(int argc, char *argv[])
     long long t0 = atomic_load(&t0_ns);
 
     printf("rc=%d sig=%d killed=%d wall_s=%.6f user_s=%.6f sys_s=%.6f maxrss_kb=%ld "
-           "busy_s=%.2f tmp_peak=%lld t0_ns=%lld exit_ns=%lld %s mbps=%.1f latency_ms=%.3f\n",
+           "busy_s=%.2f tmp_peak=%lld anon_peak_kb=%ld t0_ns=%lld exit_ns=%lld %s mbps=%.1f "
+           "latency_ms=%.3f\n",
            WIFEXITED(status) ? WEXITSTATUS(status) : -1,
            WIFSIGNALED(status) ? WTERMSIG(status) : 0, killed, wall,
            (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
            (double)(busy1 - busy0) / (double)sysconf(_SC_CLK_TCK),
-           tmp_dir ? (long long)atomic_load(&tmp_peak) : -1LL, t0, (long long)end_real,
+           tmp_dir ? (long long)atomic_load(&tmp_peak) : -1LL, atomic_load(&anon_peak_kb), t0,
+           (long long)end_real,
            rec[0] ? rec : "bytes=-1 hash=none first_ns=-1 end_ns=-1 close_ns=-1 count=-1 "
                           "files=0 ctl=0 flags=norecord",
            bytes >= 0 && wall > 0 ? (double)bytes / wall / 1e6 : 0.0,

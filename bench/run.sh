@@ -180,7 +180,7 @@ LPD_OPTS="snmp=no"
 
 SEQ=0
 KILL_S=$((300 + SIZE_MB))
-echo "test,size,repeat,rc,wall_s,mbps,user_s,sys_s,cpu_s,cpu_s_per_gib,maxrss_kb,tmp_peak_bytes,sink_bytes,checksum_ok,latency_ms,sink_flags,machine_busy_s_per_gib,ok" >"$RUNS_CSV.tmp"
+echo "test,size,repeat,rc,wall_s,mbps,user_s,sys_s,cpu_s,cpu_s_per_gib,maxrss_kb,tmp_peak_bytes,sink_bytes,checksum_ok,latency_ms,sink_flags,machine_busy_s_per_gib,ok,anon_peak_kb" >"$RUNS_CSV.tmp"
 FAILS=0
 
 # run_case CASE INPUT SIZELABEL REPEAT [trickle]
@@ -226,12 +226,13 @@ run_case() {
       ok = (v["rc"] == 0 && v["bytes"] == want && hok) ? 1 : 0
       gib = v["bytes"] > 0 ? v["bytes"] / 1073741824 : 0
       flags = v["flags"]; gsub(/,/, "+", flags)          # one CSV field
-      printf "%s,%s,%d,%s,%s,%s,%s,%s,%.6f,%s,%s,%s,%s,%d,%s,%s,%s,%d\n", t, size, rep, v["rc"],
+      printf "%s,%s,%d,%s,%s,%s,%s,%s,%.6f,%s,%s,%s,%s,%d,%s,%s,%s,%d,%s\n", t, size, rep, v["rc"],
         v["wall_s"], v["mbps"], v["user_s"], v["sys_s"], cpu, (gib > 0 ? sprintf("%.4f", cpu / gib) : ""),
         v["maxrss_kb"], v["tmp_peak"], v["bytes"], hok, v["latency_ms"], flags,
-        (gib >= 0.25 ? sprintf("%.4f", v["busy_s"] / gib) : ""), ok   # 10 ms ticks: big jobs only
+        (gib >= 0.25 ? sprintf("%.4f", v["busy_s"] / gib) : ""), ok,  # 10 ms ticks: big jobs only
+        v["anon_peak_kb"]
     }' >>"$OUT_CSV"
-  if [ "$(tail -1 "$OUT_CSV" | awk -F, '{print $NF}')" != 1 ]; then
+  if [ "$(tail -1 "$OUT_CSV" | awk -F, '{print $18}')" != 1 ]; then
     FAILS=$((FAILS + 1))
     log "FAIL $case ($label, run $rep): $out"
     log "  backend log (tail): $(tail -n 5 "$WORK/logs/$q-$case.log" | tr '\n' '|')"
@@ -278,7 +279,8 @@ awk -F, -v big="${SIZE_MB}MiB" '
   { key = $1 "|" $2; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     cnt[key]++; okc[key] += $18; m[key, "busy", cnt[key]] = $17
     m[key, "mbps", cnt[key]] = $6; m[key, "cpu", cnt[key]] = $9; m[key, "cpug", cnt[key]] = $10
-    m[key, "rss", cnt[key]] = $11; m[key, "tmp", cnt[key]] = $12; m[key, "lat", cnt[key]] = $15 }
+    m[key, "rss", cnt[key]] = $11; m[key, "tmp", cnt[key]] = $12; m[key, "lat", cnt[key]] = $15
+    m[key, "anon", cnt[key]] = $19 }
   function stat(key, f, what,   i, j, k, a, t) {
     k = cnt[key]
     for (i = 1; i <= k; i++) a[i] = m[key, f, i] + 0
@@ -288,14 +290,15 @@ awk -F, -v big="${SIZE_MB}MiB" '
     return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
   }
   END {
-    print "test,size,runs,ok_runs,mbps_median,mbps_min,mbps_max,cpu_s_median,cpu_s_per_gib_median,maxrss_kb_median,maxrss_kb_max,tmp_peak_bytes_max,latency_ms_median,latency_ms_min,latency_ms_max,machine_busy_s_per_gib_median"
+    print "test,size,runs,ok_runs,mbps_median,mbps_min,mbps_max,cpu_s_median,cpu_s_per_gib_median,maxrss_kb_median,maxrss_kb_max,tmp_peak_bytes_max,latency_ms_median,latency_ms_min,latency_ms_max,machine_busy_s_per_gib_median,anon_peak_kb_median,anon_peak_kb_max"
     for (i = 1; i <= n; i++) {
       key = order[i]; split(key, kk, "|")
-      printf "%s,%s,%d,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f\n", kk[1], kk[2], cnt[key], okc[key],
+      printf "%s,%s,%d,%d,%.1f,%.1f,%.1f,%.4f,%.4f,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%d,%d\n", kk[1], kk[2], cnt[key], okc[key],
         stat(key, "mbps", "med"), stat(key, "mbps", "min"), stat(key, "mbps", "max"),
         stat(key, "cpu", "med"), stat(key, "cpug", "med"), stat(key, "rss", "med"),
         stat(key, "rss", "max"), stat(key, "tmp", "max"), stat(key, "lat", "med"),
-        stat(key, "lat", "min"), stat(key, "lat", "max"), stat(key, "busy", "med")
+        stat(key, "lat", "min"), stat(key, "lat", "max"), stat(key, "busy", "med"),
+        stat(key, "anon", "med"), stat(key, "anon", "max")
     }
   }' "$RUNS_CSV" >"$CSV.tmp"
 # The sort keeps the order the cases ran in: big first, then 1 MiB, then the latency runs.
@@ -313,17 +316,18 @@ get() {
   echo "machine: $NPROC CPUs, $CPU_MODEL, $MEM RAM, Linux $KERNEL"
   echo "CUPS lpd backend: ${CUPS_LPD:-not available} ${CUPS_LPD_VERSION:+(cups $CUPS_LPD_VERSION)}; options: $LPD_OPTS"
   echo "MB/s = sink bytes / (start to the program's exit) / 1e6; CPU = user+sys of the program;"
-  echo "RSS = its ru_maxrss; temp = $TMP_NOTE;"
+  echo "RSS = its ru_maxrss (shared library and mapped page-cache pages included);"
+  echo "anon KiB = its peak RssAnon (private memory), sampled every 1 ms; temp = $TMP_NOTE;"
   echo "mach s/G = busy CPU seconds of the whole machine per GiB (program, feeder, sink, softirq;"
   echo "           jobs of 256 MiB or more only: /proc/stat counts 10 ms ticks);"
   echo "1st B ms = start of the program to the first data byte at the sink."
   echo
-  printf '%-22s %-7s %7s %17s %6s %9s %8s %8s %8s %8s %5s\n' test size "MB/s" "[min-max]" "CPU s" \
-    "CPU s/GiB" "mach s/G" "RSS KiB" "temp MiB" "1st B ms" ok
+  printf '%-22s %-7s %7s %17s %6s %9s %8s %8s %8s %8s %8s %5s\n' test size "MB/s" "[min-max]" \
+    "CPU s" "CPU s/GiB" "mach s/G" "RSS KiB" "anon KiB" "temp MiB" "1st B ms" ok
   awk -F, 'NR > 1 && $2 != "trickle" {
-      printf "%-22s %-7s %7.1f %17s %6.3f %9.3f %8s %8d %8.1f %8.1f %2d/%d\n", $1, $2, $5,
+      printf "%-22s %-7s %7.1f %17s %6.3f %9.3f %8s %8d %8d %8.1f %8.1f %2d/%d\n", $1, $2, $5,
         sprintf("[%.1f-%.1f]", $6, $7), $8, $9, ($16 > 0 ? sprintf("%.2f", $16) : "-"), $10,
-        $12 / 1048576, $13, $4, $3 }' "$CSV"
+        $17, $12 / 1048576, $13, $4, $3 }' "$CSV"
   echo
   echo "Latency: input trickled at 64 KiB every 10 ms ($LAT_MB MiB); first input byte written -> first data byte at the sink"
   printf '%-22s %10s %20s %5s\n' test "ms median" "[min-max]" ok
@@ -333,7 +337,7 @@ get() {
 # --- targets ---------------------------------------------------------------------------------
 B=${SIZE_MB}MiB
 verdict() { if awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { exit !((op == ">=") ? a >= b : a <= b) }'; then echo PASS; else echo FAIL; fi; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "nan"; else printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
 
 echo
 echo "Targets (informational; measured in this run, medians):"
@@ -341,12 +345,13 @@ ref_stdin=$(for c in ref-stdin-splice ref-stdin-copy ref-stdin-copy-bigpipe; do 
             sort -g | tail -1)
 ref_stdin64=$(for c in ref-stdin-splice ref-stdin-copy; do get $c "$B" mbps_median; done | sort -g | tail -1)
 ref_file=$(for c in ref-file ref-file-copy; do get $c "$B" mbps_median; done | sort -g | tail -1)
-target() {  # target NAME VALUE OP LIMIT
+target() {  # target NAME VALUE OP LIMIT; a case that did not run (--only) gives "-": no line
   local v
+  case $2 in ""|-) return 0 ;; esac
   v=$(verdict "$2" "$3" "$4")
   printf '  %-4s %-74s %s (target %s %s)\n' "$v" "$1" "$2" "$3" "$4"
 }
-info() { printf '  info %-74s %s\n' "$1" "$2"; }
+info() { case $2 in ""|-) return 0 ;; esac; printf '  info %-74s %s\n' "$1" "$2"; }
 for m in immediate auto spooled; do
   target "throughput lpr-$m-stdin / best ref-stdin-* ($ref_stdin MB/s)" \
     "$(ratio "$(get lpr-$m-stdin "$B" mbps_median)" "$ref_stdin")" ">=" 0.9
@@ -396,16 +401,25 @@ if [ -n "$CUPS_LPD" ]; then
     for m in immediate auto spooled; do
       target "peak RSS lpr-$m-$src / lpd-standard-$src (medians)" \
         "$(awk -v a="$(get lpr-$m-$src "$B" maxrss_kb_median)" -v b="$(get lpd-standard-$src "$B" maxrss_kb_median)" \
-           'BEGIN { printf "%.3f", a / b }')" "<=" 1.02
+           'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf "%.3f", a / b }')" "<=" 1.02
+    done
+  done
+  # ru_maxrss counts the page-cache pages a mapped send has in its window (1 MiB to a
+  # loopback peer): shared, the file's own cache.  Private memory is what a job costs.
+  for src in stdin file; do
+    for m in immediate auto spooled; do
+      info "peak private memory (RssAnon) lpr-$m-$src / lpd-standard-$src" \
+        "$(ratio "$(get lpr-$m-$src "$B" anon_peak_kb_median)" "$(get lpd-standard-$src "$B" anon_peak_kb_median)")"
     done
   done
 fi
 for c in lpr-immediate-stdin lpr-immediate-file lpr-spooled-stdin lpr-spooled-file lpr-auto-stdin lpr-auto-file; do
-  target "peak RSS growth $c, 1 MiB -> $B (KiB, max)" \
-    "$(( $(get $c "$B" maxrss_kb_max) - $(get $c 1MiB maxrss_kb_max) ))" "<=" 1024
+  big_rss=$(get $c "$B" maxrss_kb_max) small_rss=$(get $c 1MiB maxrss_kb_max)
+  [ -n "$big_rss" ] && [ -n "$small_rss" ] &&
+    target "peak RSS growth $c, 1 MiB -> $B (KiB, max)" "$((big_rss - small_rss))" "<=" 1024
 done
 for c in lpr-immediate-stdin lpr-immediate-file lpr-spooled-file lpr-auto-file; do
-  tmax=$(awk -F, -v t="$c" 'NR > 1 && $1 == t && $2 != "trickle" { if ($12 > m) m = $12 } END { print m + 0 }' "$CSV")
+  tmax=$(awk -F, -v t="$c" 'NR > 1 && $1 == t && $2 != "trickle" { if ($12 > m) m = $12; n++ } END { if (n) print m + 0 }' "$CSV")
   target "temp disk peak $c (bytes, every run)" "$tmax" "<=" 0
 done
 target "first byte at the sink, lpr-immediate, trickled input (ms)" "$(get lpr-immediate trickle latency_ms_median)" "<=" 10
