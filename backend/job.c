@@ -326,7 +326,7 @@ conn_open(lpr_job_t *job, lpd_conn_t *conn)
   if (r != LPR_RESULT_OK)
     return (r);
   lpdConnInit(conn, fd, job->cancel_fd, job->opt.timeout * 1000, &job->hooks);
-  // Files go to a loopback peer with pread/send (measured faster there than sendfile, see
+  // Files go to a loopback peer from mmap windows (measured faster there than sendfile, see
   // bench/README.md); the tests, which run on loopback, force the network path with this.
   if (getenv("CUPS_LPR_SENDFILE_LOOPBACK"))
     conn->local_peer = false;

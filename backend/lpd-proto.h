@@ -70,8 +70,8 @@ typedef struct lpd_conn_s
   int                timeout_ms;        // longest wait for any network progress
   const lpd_hooks_t  *hooks;            // or NULL
   _Atomic uint64_t   *counter;          // bumped with every data byte sent, or NULL
-  bool               zerocopy;          // use sendfile(2) where possible
-  bool               local_peer;        // the server is on this host (loopback): copy instead
+  bool               zerocopy;          // files: sendfile(2), or mmap(2) to a local peer
+  bool               local_peer;        // the server is on this host (loopback): mmap, not sendfile
   lpd_step_t         step;              // step in progress or failed
   int                code;              // NACK octet
   char               text[LPD_NACK_TEXT_MAX]; // raw text the server sent after a NACK

@@ -140,7 +140,9 @@ for mode in auto immediate spooled; do
 done
 
 # Files (argv[6], the spool file) to a network peer go out with sendfile(2); on loopback the
-# backend uses pread/send, so force the network path here and check it is the one taken.
+# backend sends them from mmap(2) windows, so force the network path here and check it is the
+# one taken.  Then the loopback path, and the pread/send fallback that CUPS_LPR_NO_ZEROCOPY
+# forces (what a file that cannot be mapped gets).
 for mode in spooled auto; do
   BACKEND_ENV="CUPS_LPR_SENDFILE_LOOPBACK=1" \
     run_backend "$WORK/sf-$mode" "$U?mode=$mode" 112 alice big 1 "" "$WORK/big" </dev/null
@@ -159,6 +161,27 @@ if command -v strace >/dev/null; then
   N=$((N + 1)); wait_jobs "$D" "$N"
   check "network path: the file went out with sendfile(2)" grep -qw sendfile "$WORK/sf.strace"
   check "network path: bytes exact" cmp -s "$WORK/small" "$(data_file "$D" "$N")"
+  # strace_file NAME [ENV=VALUE...]: a spooled 200 MB file job on loopback, its syscalls counted.
+  strace_file() {
+    local name=$1; shift
+    env -i PATH=/usr/bin:/bin DEVICE_URI="$U?mode=spooled&snmp=no" TMPDIR="$WORK/tmp" "$@" \
+      ASAN_OPTIONS=detect_leaks=0 strace -f -qq -c -e trace=sendfile,pread64,mmap \
+      -o "$WORK/$name.strace" "$BACKEND" 115 alice t 1 "" "$WORK/big" </dev/null 2>"$WORK/$name.err"
+    N=$((N + 1)); wait_jobs "$D" "$N"
+  }
+  strace_file mm
+  check "loopback path: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
+  rm -f "$(data_file "$D" "$N")"
+  # calls NAME SYSCALL: how many times the job made it (ld.so's own pread64 calls are a few dozen).
+  calls() { awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$WORK/$1.strace"; }
+  check "loopback path: no sendfile(2), no pread(2) of the data" \
+    sh -c "! grep -qw sendfile '$WORK/mm.strace' && [ $(calls mm pread64) -lt 100 ]"
+  check "loopback path: mmap(2) at least once per MiB" test "$(calls mm mmap)" -ge "$BIG"
+  strace_file nz CUPS_LPR_NO_ZEROCOPY=1
+  check "pread/send fallback: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
+  rm -f "$(data_file "$D" "$N")"
+  check "pread/send fallback: pread(2) per 256 KiB, no sendfile(2)" \
+    sh -c "[ $(calls nz pread64) -ge $((BIG * 4)) ] && ! grep -qw sendfile '$WORK/nz.strace'"
 fi
 
 # Immediate: the server sees the first byte while the input is still being produced.
