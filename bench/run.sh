@@ -432,7 +432,7 @@ fi
 echo
 echo "CSV: $CSV (summary), $RUNS_CSV (every run); this report: $REPORT"
 } | tee "$REPORT"
-ok_runs=$(awk -F, 'NR > 1 { n++; ok += $NF } END { printf "%d/%d", ok, n }' "$RUNS_CSV")
+ok_runs=$(awk -F, 'NR > 1 { n++; ok += $18 } END { printf "%d/%d", ok, n }' "$RUNS_CSV")
 if [ "$FAILS" -gt 0 ]; then
   echo "CORRECTNESS: $FAILS run(s) FAILED (exit code or bytes/checksum at the sink): $ok_runs ok"
   exit 1
