@@ -11,6 +11,7 @@
 //   after that a refusal means "rerun the job", and the refusal is remembered.
 
 #include "config.h"
+#include "clock.h"
 #include "job.h"
 #include "lpd-queue.h"
 #include "memo.h"
@@ -124,17 +125,13 @@ setup_inputs(lpr_job_t *job)
 static bool
 pause_for(lpr_job_t *job, int seconds)
 {
-  struct timespec start, now;
-  struct pollfd   p[2];
+  int64_t       start = lprNowNs();
+  struct pollfd p[2];
 
-  clock_gettime(CLOCK_MONOTONIC, &start);
   for (;;)
   {
-    int n = 0, left;
+    int n = 0, left = seconds * 1000 - lprMsSince(start);
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    left = seconds * 1000 - (int)((now.tv_sec - start.tv_sec) * 1000 +
-                                  (now.tv_nsec - start.tv_nsec) / 1000000);
     if (left <= 0)
       return (true);
     p[n].fd = job->cancel_fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
@@ -152,19 +149,16 @@ pause_for(lpr_job_t *job, int seconds)
   }
 }
 
-// 'elapsed_s()' - Seconds since start.
+// 'elapsed_s()' - Seconds since start_ns.
 static double
-elapsed_s(const struct timespec *start)
+elapsed_s(int64_t start_ns)
 {
-  struct timespec now;
-
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return ((double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9);
+  return ((double)(lprNowNs() - start_ns) / 1e9);
 }
 
 // 'retry_delay()' - The next back-off delay, never past contimeout.
 static int
-retry_delay(lpr_job_t *job, const struct timespec *start, int delay)
+retry_delay(lpr_job_t *job, int64_t start, int delay)
 {
   int left = (int)(job->opt.contimeout - elapsed_s(start) + 0.999);
 
@@ -223,13 +217,13 @@ ordinal(int n, char *buf, size_t size)
 static lpr_result_t
 resolve(lpr_job_t *job)
 {
-  struct timespec  start;
+  int64_t          start;
   int              delay = RETRY_DELAY_MIN;
   int              wait_ms = (job->opt.timeout < CONNECT_TIMEOUT_MAX ? job->opt.timeout
                                                                       : CONNECT_TIMEOUT_MAX) * 1000;
   lpr_net_result_t r;
 
-  clock_gettime(CLOCK_MONOTONIC, &start);
+  start = lprNowNs();
   lprStatusReason(true, "connecting-to-device");
   for (;;)
   {
@@ -244,14 +238,14 @@ resolve(lpr_job_t *job)
                 "the class", job->uri.host);
       return (LPR_RESULT_FAILED);
     }
-    if (elapsed_s(&start) >= job->opt.contimeout)
+    if (elapsed_s(start) >= job->opt.contimeout)
     {
       lprStatus("ERROR", "Unable to look up printer host %s for %.0f s (%s): giving up, the job "
-                "stays queued", job->uri.host, elapsed_s(&start),
+                "stays queued", job->uri.host, elapsed_s(start),
                 r == LPR_NET_TIMEOUT ? "name service timed out" : "name not found");
       return (LPR_RESULT_RETRY);
     }
-    delay = retry_delay(job, &start, delay);
+    delay = retry_delay(job, start, delay);
     lprStatus("WARNING", "Unable to look up printer host %s (%s), retrying in %d s",
               job->uri.host, r == LPR_NET_TIMEOUT ? "name service timed out"
                                                   : "name not found or name service down",
@@ -266,14 +260,14 @@ resolve(lpr_job_t *job)
 static lpr_result_t
 open_connection(lpr_job_t *job, int *fd)
 {
-  struct timespec  start;
+  int64_t          start;
   int              delay = RETRY_DELAY_MIN, err = 0, lport = 0;
   int              ct = job->opt.timeout < CONNECT_TIMEOUT_MAX ? job->opt.timeout
                                                                : CONNECT_TIMEOUT_MAX;
   lpr_net_result_t r = LPR_NET_ERROR;
   char             name[300] = "";
 
-  clock_gettime(CLOCK_MONOTONIC, &start);
+  start = lprNowNs();
   lprStatusReason(true, "connecting-to-device");
   lprStatus("INFO", "Connecting to printer %s (queue %s)", job->uri.host, job->uri.queue);
   for (;;)
@@ -301,13 +295,13 @@ open_connection(lpr_job_t *job, int *fd)
                 "class", job->uri.host, strerror(err));
       return (LPR_RESULT_FAILED);
     }
-    if (elapsed_s(&start) >= job->opt.contimeout)
+    if (elapsed_s(start) >= job->opt.contimeout)
     {
       lprStatus("ERROR", "Printer %s has not answered for %.0f s (%s): giving up, the job stays "
-                "queued", job->uri.host, elapsed_s(&start), strerror(err));
+                "queued", job->uri.host, elapsed_s(start), strerror(err));
       return (LPR_RESULT_RETRY);
     }
-    delay = retry_delay(job, &start, delay);
+    delay = retry_delay(job, start, delay);
     lprStatus("WARNING", "Printer %s busy or unreachable (%s), retrying in %d s", name,
               strerror(err), delay);
     if (!pause_for(job, delay))

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "lpd-proto.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,16 +36,6 @@
 #define READY_MAIN  1
 #define READY_OTHER 2
 
-// 'now_ns()' - Monotonic clock in nanoseconds.
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-}
-
 // 'canceled()' - Whether the cancel fd is readable, without waiting.
 static bool
 canceled(lpd_conn_t *c)
@@ -65,7 +56,7 @@ canceled(lpd_conn_t *c)
 static bool
 maybe_tick(lpd_conn_t *c)
 {
-  int64_t       now = now_ns();
+  int64_t       now = lprNowNs();
   struct pollfd p;
 
   if (now - c->last_poll_ns < (int64_t)HOOK_POLL_MS * 1000000)
@@ -100,7 +91,7 @@ wait_ready(lpd_conn_t *c, int fd, short events, int other, short oevents, int ti
            int *ready)
 {
   struct pollfd p[4];
-  int64_t       deadline = timeout_ms >= 0 ? now_ns() + (int64_t)timeout_ms * 1000000 : -1;
+  int64_t       deadline = timeout_ms >= 0 ? lprNowNs() + (int64_t)timeout_ms * 1000000 : -1;
   int           n, i_cancel = -1, i_hook = -1, i_other = -1, wait_ms;
 
   *ready = 0;
@@ -127,7 +118,7 @@ wait_ready(lpd_conn_t *c, int fd, short events, int other, short oevents, int ti
     wait_ms = -1;
     if (deadline >= 0)
     {
-      int64_t left = deadline - now_ns();
+      int64_t left = deadline - lprNowNs();
 
       if (left <= 0)
         return (LPD_TIMEOUT);
@@ -135,7 +126,7 @@ wait_ready(lpd_conn_t *c, int fd, short events, int other, short oevents, int ti
     }
     if (c->hooks && c->hooks->on_tick && c->hooks->tick_ms > 0)
     {
-      int64_t to_tick = c->last_tick_ns + (int64_t)c->hooks->tick_ms * 1000000 - now_ns();
+      int64_t to_tick = c->last_tick_ns + (int64_t)c->hooks->tick_ms * 1000000 - lprNowNs();
       int     tick_ms = to_tick > 0 ? (int)((to_tick + 999999) / 1000000) : 0;
 
       if (wait_ms < 0 || tick_ms < wait_ms)
@@ -154,9 +145,9 @@ wait_ready(lpd_conn_t *c, int fd, short events, int other, short oevents, int ti
     if (i_hook >= 0 && p[i_hook].revents)
       c->hooks->on_fd(c->hooks->ctx);
     if (c->hooks && c->hooks->on_tick &&
-        now_ns() - c->last_tick_ns >= (int64_t)c->hooks->tick_ms * 1000000)
+        lprNowNs() - c->last_tick_ns >= (int64_t)c->hooks->tick_ms * 1000000)
     {
-      c->last_tick_ns = now_ns();
+      c->last_tick_ns = lprNowNs();
       c->hooks->on_tick(c->hooks->ctx);
     }
     if (p[0].revents)
@@ -201,7 +192,7 @@ lpdConnInit(lpd_conn_t *c, int fd, int cancel_fd, int timeout_ms, const lpd_hook
   c->hooks      = hooks;
   c->zerocopy   = true;
   c->local_peer = peer_is_local(fd);
-  c->last_tick_ns = now_ns();
+  c->last_tick_ns = lprNowNs();
   if ((flags = fcntl(fd, F_GETFL)) >= 0)
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   // LPD is a stop-and-wait protocol of small lines, lone NULs and one-octet acks: with Nagle,
@@ -759,10 +750,10 @@ lpdQuery(lpd_conn_t *c, int command, const char *queue, const char *operands, lp
   if ((r = lpdWriteAll(c, line, (size_t)n)) != LPD_OK)
     return (r);
 
-  deadline = now_ns() + (int64_t)c->timeout_ms * 1000000;
+  deadline = lprNowNs() + (int64_t)c->timeout_ms * 1000000;
   for (;;)
   {
-    int64_t left = (deadline - now_ns()) / 1000000;
+    int64_t left = (deadline - lprNowNs()) / 1000000;
 
     if (left <= 0)
       return (LPD_TIMEOUT);

@@ -14,6 +14,7 @@
 // it is not asked again: every later request is answered "absent" immediately.
 
 #include "config.h"
+#include "clock.h"
 #include "snmp-msg.h"
 #include "supplies.h"
 
@@ -58,16 +59,6 @@ static int              sock = -1;      // its (connected) socket
 static bool             absent;         // the agent did not answer once: never ask again
 static int64_t          deadline_ns;    // current request batch must end by then
 
-// 'now_ns()' - Monotonic clock in nanoseconds.
-static int64_t
-now_ns(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-}
-
 // 'on_response()' - Net-SNMP callback: keep the answer, or note the timeout.
 static int
 on_response(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void *magic)
@@ -111,7 +102,7 @@ request(netsnmp_pdu *pdu, netsnmp_pdu **resp)
     FD_ZERO(&fds);
     snmp_sess_select_info(sess, &nfds, &fds, &tv, &block);
     ms   = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000) + 1;
-    left = (int)((deadline_ns - now_ns()) / 1000000);
+    left = (int)((deadline_ns - lprNowNs()) / 1000000);
     if (left <= 0)
       break;
     if (ms > left)
@@ -356,7 +347,7 @@ snapshot(lpr_snapshot_t *snap)
   int         device = 0;
 
   lprSnapshotInit(snap);
-  deadline_ns = now_ns() + (int64_t)SNAPSHOT_MS * 1000000;
+  deadline_ns = lprNowNs() + (int64_t)SNAPSHOT_MS * 1000000;
 
   // The supplies first: they name the printer's hrDeviceIndex for the objects below.
   if (!walk(snap, supplies_entry, OIDLEN(supplies_entry), &device, take_cell) && absent)
@@ -458,7 +449,7 @@ relay(const lpr_snmp_request_t *q, lpr_snmp_reply_t *r)
     r->status = LPR_SNMP_BAD_REQUEST;
     return;
   }
-  deadline_ns = now_ns() + (int64_t)SNAPSHOT_MS * 1000000;
+  deadline_ns = lprNowNs() + (int64_t)SNAPSHOT_MS * 1000000;
   st = ask(q->kind == LPR_SNMP_GET ? SNMP_MSG_GET : SNMP_MSG_GETNEXT, name, len, &resp);
   r->status = st;
   if (st == LPR_SNMP_OK)
@@ -561,14 +552,14 @@ main(int argc, char *argv[])
     memset(&r, 0, offsetof(lpr_snmp_reply_t, snap));
     r.magic = LPR_SNMP_MAGIC;
     r.kind  = q.kind;
-    start   = now_ns();
+    start   = lprNowNs();
     if (q.kind == LPR_SNMP_SNAPSHOT)
       r.status = snapshot(&r.snap);
     else if (q.kind == LPR_SNMP_GET || q.kind == LPR_SNMP_GET_NEXT)
       relay(&q, &r);
     else
       r.status = LPR_SNMP_BAD_REQUEST;
-    r.ms = (uint32_t)((now_ns() - start) / 1000000);
+    r.ms = (uint32_t)((lprNowNs() - start) / 1000000);
     if (send(0, &r, sizeof(r), MSG_NOSIGNAL) < 0)
       break;
   }

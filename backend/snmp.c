@@ -12,6 +12,7 @@
 // order.  Nothing here ever blocks the data path: the helper does the waiting.
 
 #include "config.h"
+#include "clock.h"
 #include "snmp.h"
 #include "job.h"
 #include "sidechannel.h"
@@ -381,24 +382,14 @@ lprSnmpDeviceID(lpr_job_t *job)
   return (true);
 }
 
-// 'elapsed_ms()' - Milliseconds since start.
-static int
-elapsed_ms(const struct timespec *start)
-{
-  struct timespec now;
-
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return ((int)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000));
-}
-
 // 'wait_snapshot()' - Service the loop until no snapshot is pending; false on cancel/timeout.
 static bool
-wait_snapshot(lpr_job_t *job, const struct timespec *start)
+wait_snapshot(lpr_job_t *job, int64_t start)
 {
   while (job->snmp.snap_pending && job->snmp.fd >= 0)
   {
     struct pollfd p[2] = { { job->cancel_fd, POLLIN, 0 }, { job->hooks.fd, POLLIN, 0 } };
-    int           left = FINISH_MS - elapsed_ms(start);
+    int           left = FINISH_MS - lprMsSince(start);
 
     if (left <= 0)
       return (false);
@@ -418,15 +409,15 @@ void
 lprSnmpFinish(lpr_job_t *job, bool canceled)
 {
   lpr_snmp_t      *s = &job->snmp;
-  struct timespec start;
-
   if (s->fd >= 0 && !canceled && !s->absent)
   {
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    int64_t start = lprNowNs();
+
+
     // A job that ended before the first snapshot came gets that one as its closing snapshot.
     if (!s->snap_pending && s->snapshots > 0 && send_request(s, LPR_SNMP_SNAPSHOT, NULL))
       s->snap_pending = true;
-    if (!wait_snapshot(job, &start) && !canceled)
+    if (!wait_snapshot(job, start) && !canceled)
       lprStatus("DEBUG", "SNMP: no closing snapshot within %d ms", FINISH_MS);
   }
   stop_helper(job);

@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 #include "config.h"
+#include "clock.h"
 #include "status.h"
 #include "text.h"
 
@@ -212,13 +213,6 @@ lprStatusReasonsClear(void)
   lprStatus("STATE", "-%s", list);
 }
 
-// 'elapsed()' - Seconds from a to b.
-static double
-elapsed(const struct timespec *a, const struct timespec *b)
-{
-  return ((double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9);
-}
-
 // 'lprProgressStart()' - Start a transfer's progress clock.
 void
 lprProgressStart(lpr_progress_t *p, int64_t total, int interval_ms)
@@ -226,8 +220,8 @@ lprProgressStart(lpr_progress_t *p, int64_t total, int interval_ms)
   atomic_store(&p->sent, 0);
   p->total = total;
   p->interval_ms = interval_ms > 0 ? interval_ms : 1000;
-  clock_gettime(CLOCK_MONOTONIC, &p->start);
-  p->last = p->start;
+  p->start_ns = lprNowNs();
+  p->last_ns  = p->start_ns;
   p->last_sent = 0;
   p->started = true;
 }
@@ -284,23 +278,24 @@ lprProgressFormat(char *buf, size_t size, uint64_t sent, int64_t total, double s
 bool
 lprProgressTick(lpr_progress_t *p, bool final)
 {
-  struct timespec now;
-  char            text[256];
-  uint64_t        sent;
+  int64_t  now, since_last;
+  char     text[256];
+  uint64_t sent;
 
   if (!p->started)
     return (false);
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (!final && elapsed(&p->last, &now) * 1000.0 < p->interval_ms)
+  now        = lprNowNs();
+  since_last = (now - p->last_ns) / 1000000;
+  if (!final && since_last < p->interval_ms)
     return (false);
   sent = atomic_load(&p->sent);
   // Nothing moved (a slow filter): say so less often, but still every 10 intervals.
-  if (!final && sent == p->last_sent && elapsed(&p->last, &now) * 100.0 < p->interval_ms)
+  if (!final && sent == p->last_sent && since_last < 10 * (int64_t)p->interval_ms)
     return (false);
-  p->last = now;
+  p->last_ns = now;
   p->last_sent = sent;
   if (lprProgressFormat(text, sizeof(text), sent, final && p->total < 0 ? (int64_t)sent : p->total,
-                        elapsed(&p->start, &now)) == 0)
+                        (double)(now - p->start_ns) / 1e9) == 0)
     return (false);
   lprStatus("INFO", "%s", text);
   return (true);

@@ -38,8 +38,8 @@ typedef struct lpr_progress_s
 {
   _Atomic uint64_t sent;        // bytes handed to the socket
   int64_t          total;       // exact total, or -1 when unknown (immediate mode)
-  struct timespec  start;       // when the transfer started
-  struct timespec  last;        // when the last line was written
+  int64_t          start_ns;    // when the transfer started (lprNowNs())
+  int64_t          last_ns;     // when the last line was written
   uint64_t         last_sent;   // sent as of that line
   int              interval_ms; // at most one line per interval
   bool             started;
