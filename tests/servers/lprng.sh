@@ -119,7 +119,7 @@ EOF
 cmd_start()
 {
   (($# >= 2)) || usage
-  local state port q deb cache i timeout upid init dpid ns
+  local state port q deb cache i timeout upid init dpid
   state=$(realpath -m "$1")
   port=$2
   shift 2
@@ -186,10 +186,7 @@ cmd_start()
     [[ -n "$init" ]] || init=$(children_of "$upid" | head -n 1)
     [[ -z "$init" || -n "$dpid" ]] || dpid=$(daemon_of "$init" "$state/root/usr/sbin/lpd")
     if [[ -n "$dpid" ]] && port_open "$port"; then
-      ns=$(pidns_of "$init")
-      echo "$init" >"$state/nsinit.pid"
-      echo "$ns" >"$state/pidns"
-      echo "$dpid" >"$state/pid"
+      record_daemon "$state" "$init" "$dpid"
       return 0
     fi
     sleep 0.1
@@ -203,31 +200,7 @@ cmd_start()
 # 'cmd_jobs()' - print the job ticket files in the spool dir of QUEUE (all queues if none).
 cmd_jobs()
 {
-  (($# == 1 || $# == 2)) || usage
-  local state d dirs=()
-  state=$(realpath -m "$1")
-  [[ -d "$state/spool" ]] || die "no spool dir in $state"
-  if (($# == 2)); then
-    check_queue_name "$2"
-    [[ -d "$state/spool/$2" ]] || die "no queue '$2' in $state"
-    dirs=("$state/spool/$2")
-  else
-    for d in "$state/spool"/*/; do
-      [[ -d "$d" ]] && dirs+=("${d%/}")
-    done
-  fi
-  ((${#dirs[@]})) || return 0
-  # Oldest first: the order the jobs arrived in.
-  find "${dirs[@]}" -maxdepth 1 -type f -name 'hf*' -printf '%T@ %p\n' |
-    sort -n -k1,1 | cut -d' ' -f2-
+  list_jobs 'hf*' "$@"
 }
 
-(($# >= 1)) || usage
-cmd=$1
-shift
-case "$cmd" in
-  start) cmd_start "$@" ;;
-  stop) cmd_stop "$@" ;;
-  jobs) cmd_jobs "$@" ;;
-  *) usage ;;
-esac
+dispatch "$@"

@@ -1,6 +1,7 @@
 # ns-common.sh - shared by tests/servers/lprng.sh and bsdlpd.sh: fetching the package, the
 # shellcheck shell=bash
-# daemon's PID namespace, and stopping it.  Sourced; uses the caller's PKG, die() and layout.
+# daemon's PID namespace, stopping it, listing jobs and the command line.  Sourced; uses the
+# caller's PKG, die(), usage(), cmd_start(), cmd_jobs() and layout.
 #
 # Copyright 2026 The cups-lpr authors
 # SPDX-License-Identifier: Apache-2.0
@@ -138,4 +139,50 @@ cmd_stop()
     die "mounts under $state are still present"
   fi
   rm -f "$state/pid" "$state/nsinit.pid" "$state/unshare.pid" "$state/pidns"
+}
+
+# 'record_daemon()' - the daemon is listening: keep its PIDs and namespace for cmd_stop.
+record_daemon()
+{
+  local state=$1 init=$2 dpid=$3
+  pidns_of "$init" >"$state/pidns"
+  echo "$init" >"$state/nsinit.pid"
+  echo "$dpid" >"$state/pid"
+}
+
+# 'list_jobs()' - the files named PATTERN in the spool dir of QUEUE (all queues if none),
+# oldest first: the order the jobs arrived in.  Args: PATTERN STATEDIR [QUEUE].
+list_jobs()
+{
+  local pattern=$1 state d dirs=()
+  shift
+  (($# == 1 || $# == 2)) || usage
+  state=$(realpath -m "$1")
+  [[ -d "$state/spool" ]] || die "no spool dir in $state"
+  if (($# == 2)); then
+    check_queue_name "$2"
+    [[ -d "$state/spool/$2" ]] || die "no queue '$2' in $state"
+    dirs=("$state/spool/$2")
+  else
+    for d in "$state/spool"/*/; do
+      [[ -d "$d" ]] && dirs+=("${d%/}")
+    done
+  fi
+  ((${#dirs[@]})) || return 0
+  find "${dirs[@]}" -maxdepth 1 -type f -name "$pattern" -printf '%T@ %p\n' |
+    sort -n -k1,1 | cut -d' ' -f2-
+}
+
+# 'dispatch()' - run the command line: start, stop or jobs (the caller's cmd_start, cmd_jobs).
+dispatch()
+{
+  (($# >= 1)) || usage
+  local cmd=$1
+  shift
+  case "$cmd" in
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    jobs) cmd_jobs "$@" ;;
+    *) usage ;;
+  esac
 }
