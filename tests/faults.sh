@@ -135,8 +135,8 @@ out=$WORK/term-retry
 ( run_backend "$out" "lpr://127.0.0.1:$((40000 + dead))/lp" 204 alice t 1 "" "$WORK/small" </dev/null ) &
 r=$!
 for _ in $(seq 1 100); do grep -q '^WARNING' "$out.err" 2>/dev/null && break; sleep 0.05; done
-t0=$(date +%s%N); pkill -TERM -f -- '^lpr://[^ ]* 204 alice'; wait $r
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+term_backend '^lpr://[^ ]* 204 alice' "$r"
+ms=$TERM_MS
 check "SIGTERM during connect retries: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]
 check "SIGTERM during connect retries: exit FAILED" [ "$(rc_of "$out")" = 1 ]
 check "SIGTERM during connect retries: reasons cleared" reasons_cleared "$out"
@@ -152,8 +152,8 @@ out=$WORK/term-spool
 r=$!
 for _ in $(seq 1 100); do grep -q '^INFO: Spooling' "$out.err" 2>/dev/null && break; sleep 0.05; done
 sleep 0.3
-t0=$(date +%s%N); pkill -TERM -f -- '^lpr://[^ ]* 205 alice'; wait $r
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+term_backend '^lpr://[^ ]* 205 alice' "$r"
+ms=$TERM_MS
 kill $feeder 2>/dev/null
 check "SIGTERM while spooling: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]
 check "SIGTERM while spooling: exit FAILED" [ "$(rc_of "$out")" = 1 ]
@@ -170,8 +170,8 @@ out=$WORK/term-send
 ( run_backend "$out" "lpr://127.0.0.1:$PORT_slow/lp?mode=immediate" 206 alice t 1 "" <"$WORK/fifo2" ) &
 r=$!
 for _ in $(seq 1 100); do grep -q data-first-byte "$DIR_slow"/job-0001/events 2>/dev/null && break; sleep 0.05; done
-t0=$(date +%s%N); pkill -TERM -f -- '^lpr://[^ ]* 206 alice'; wait $r
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+term_backend '^lpr://[^ ]* 206 alice' "$r"
+ms=$TERM_MS
 kill $feeder 2>/dev/null
 wait_jobs "$DIR_slow" 1
 check "SIGTERM mid-stream: exit < 1 s ($ms ms)" [ $ms -lt 1000 ]

@@ -89,6 +89,18 @@ run_backend() {
 
 rc_of() { cat "$1.rc"; }
 
+# term_backend PATTERN RUNNER: SIGTERM to the backend whose command line matches PATTERN
+# (pkill -f; anchor it on the URI in argv[0], e.g. '^lpr://[^ ]* 205 alice'), then wait for
+# RUNNER, the background subshell that ran it.  Sets TERM_MS: how long the exit took.
+TERM_MS=0
+term_backend() {
+  local t0
+  t0=$(date +%s%N)
+  pkill -TERM -f -- "$1"
+  wait "$2"
+  TERM_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
 # lines_ok OUT: every stderr line within CUPS_MAX_MESSAGE, with a known prefix.
 lines_ok() {
   local max=${MAX_MESSAGE:-2047}
