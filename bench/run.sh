@@ -337,7 +337,9 @@ get() {
 # --- targets ---------------------------------------------------------------------------------
 B=${SIZE_MB}MiB
 verdict() { if awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { exit !((op == ">=") ? a >= b : a <= b) }'; then echo PASS; else echo FAIL; fi; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+ratio() {  # ratio A B [FORMAT]: A/B, or "-" when a case did not run
+  awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" 'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf f, a / b }'
+}
 
 echo
 echo "Targets (informational; measured in this run, medians):"
@@ -352,6 +354,22 @@ target() {  # target NAME VALUE OP LIMIT; a case that did not run (--only) gives
   printf '  %-4s %-74s %s (target %s %s)\n' "$v" "$1" "$2" "$3" "$4"
 }
 info() { case $2 in ""|-) return 0 ;; esac; printf '  info %-74s %s\n' "$1" "$2"; }
+# vs_lpd KIND LABEL COLUMN [OP LIMIT [FORMAT]]: for every input and mode, the median of COLUMN
+# for lpr over CUPS lpd standard's, as a target line (KIND=target) or an info line.
+vs_lpd() {
+  local kind=$1 label=$2 col=$3 op=${4:-} limit=${5:-} fmt=${6:-%.2f} src m v
+  [ -n "$CUPS_LPD" ] || return 0
+  for src in stdin file; do
+    for m in immediate auto spooled; do
+      v=$(ratio "$(get lpr-$m-$src "$B" "$col")" "$(get lpd-standard-$src "$B" "$col")" "$fmt")
+      if [ "$kind" = target ]; then
+        target "$label lpr-$m-$src / lpd-standard-$src" "$v" "$op" "$limit"
+      else
+        info "$label lpr-$m-$src / lpd-standard-$src" "$v"
+      fi
+    done
+  done
+}
 for m in immediate auto spooled; do
   target "throughput lpr-$m-stdin / best ref-stdin-* ($ref_stdin MB/s)" \
     "$(ratio "$(get lpr-$m-stdin "$B" mbps_median)" "$ref_stdin")" ">=" 0.9
@@ -364,28 +382,9 @@ for m in immediate auto spooled; do
   target "throughput lpr-$m-file / best ref-file* ($ref_file MB/s)" \
     "$(ratio "$(get lpr-$m-file "$B" mbps_median)" "$ref_file")" ">=" 0.9
 done
-if [ -n "$CUPS_LPD" ]; then
-  for src in stdin file; do
-    for m in immediate auto spooled; do
-      target "throughput lpr-$m-$src / lpd-standard-$src" \
-        "$(ratio "$(get lpr-$m-$src "$B" mbps_median)" "$(get lpd-standard-$src "$B" mbps_median)")" ">=" 2
-    done
-  done
-  for src in stdin file; do
-    for m in immediate auto spooled; do
-      target "CPU per GiB lpr-$m-$src / lpd-standard-$src" \
-        "$(ratio "$(get lpr-$m-$src "$B" cpu_s_per_gib_median)" "$(get lpd-standard-$src "$B" cpu_s_per_gib_median)")" "<=" 0.5
-    done
-  done
-fi
-if [ -n "$CUPS_LPD" ]; then
-  for src in stdin file; do
-    for m in immediate auto spooled; do
-      info "machine CPU per GiB (all CPUs busy) lpr-$m-$src / lpd-standard-$src" \
-        "$(ratio "$(get lpr-$m-$src "$B" machine_busy_s_per_gib_median)" "$(get lpd-standard-$src "$B" machine_busy_s_per_gib_median)")"
-    done
-  done
-fi
+vs_lpd target throughput mbps_median ">=" 2
+vs_lpd target "CPU per GiB" cpu_s_per_gib_median "<=" 0.5
+vs_lpd info "machine CPU per GiB (all CPUs busy)" machine_busy_s_per_gib_median
 for src in stdin file; do
   [ $src = file ] && refs="ref-file ref-file-copy" || refs="ref-stdin-splice ref-stdin-copy ref-stdin-copy-bigpipe"
   floor=$(for c in $refs; do get $c "$B" cpu_s_per_gib_median; done | sort -g | head -1)
@@ -396,27 +395,15 @@ for src in stdin file; do
 done
 # RSS is mostly the shared libraries both backends map (libcups, GnuTLS, Kerberos...): equal
 # within 2% counts as not above.
-if [ -n "$CUPS_LPD" ]; then
-  for src in stdin file; do
-    for m in immediate auto spooled; do
-      target "peak RSS lpr-$m-$src / lpd-standard-$src (medians)" \
-        "$(awk -v a="$(get lpr-$m-$src "$B" maxrss_kb_median)" -v b="$(get lpd-standard-$src "$B" maxrss_kb_median)" \
-           'BEGIN { if (a == "" || b + 0 == 0) print "-"; else printf "%.3f", a / b }')" "<=" 1.02
-    done
-  done
-  # ru_maxrss counts the page-cache pages a mapped send has in its window (1 MiB to a
-  # loopback peer): shared, the file's own cache.  Private memory is what a job costs.
-  for src in stdin file; do
-    for m in immediate auto spooled; do
-      info "peak private memory (RssAnon) lpr-$m-$src / lpd-standard-$src" \
-        "$(ratio "$(get lpr-$m-$src "$B" anon_peak_kb_median)" "$(get lpd-standard-$src "$B" anon_peak_kb_median)")"
-    done
-  done
-fi
+vs_lpd target "peak RSS" maxrss_kb_median "<=" 1.02 %.3f
+# ru_maxrss counts the page-cache pages a mapped send has in its window (1 MiB to a loopback
+# peer): shared, the file's own cache.  Private memory is what a job costs.
+vs_lpd info "peak private memory (RssAnon)" anon_peak_kb_median
 for c in lpr-immediate-stdin lpr-immediate-file lpr-spooled-stdin lpr-spooled-file lpr-auto-stdin lpr-auto-file; do
   big_rss=$(get $c "$B" maxrss_kb_max) small_rss=$(get $c 1MiB maxrss_kb_max)
-  [ -n "$big_rss" ] && [ -n "$small_rss" ] &&
+  if [ -n "$big_rss" ] && [ -n "$small_rss" ]; then
     target "peak RSS growth $c, 1 MiB -> $B (KiB, max)" "$((big_rss - small_rss))" "<=" 1024
+  fi
 done
 for c in lpr-immediate-stdin lpr-immediate-file lpr-spooled-file lpr-auto-file; do
   tmax=$(awk -F, -v t="$c" 'NR > 1 && $1 == t && $2 != "trickle" { if ($12 > m) m = $12; n++ } END { if (n) print m + 0 }' "$CSV")
