@@ -33,11 +33,12 @@ set -euo pipefail
 readonly PKG=lprng
 readonly SERVER_HOSTNAME=lpdtest
 
-# 'die()' - print an error and exit 1.
-# The namespace, package and stop code shared with the other server script.
+# The namespace, package, start checks, stop, jobs and dispatch code shared with the other
+# server script.
 # shellcheck source=ns-common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/ns-common.sh"
 
+# 'die()' - print an error and exit 1.
 die()
 {
   echo "lprng.sh: $*" >&2
@@ -119,44 +120,14 @@ EOF
 cmd_start()
 {
   (($# >= 2)) || usage
-  local state port q deb cache i timeout upid init dpid
+  local state port q i timeout upid init dpid
   state=$(realpath -m "$1")
   port=$2
   shift 2
   local queues=("$@")
   ((${#queues[@]})) || queues=(lp)
-  if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
-    die "bad port '$port'"
-  fi
-  for q in "${queues[@]}"; do check_queue_name "$q"; done
-  # The path goes into overlay mount options (',' and ':' separate) and a generated script.
-  [[ "$state" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "STATEDIR '$state' has unusual characters"
-
-  ((EUID == 0)) || skip "needs root for mount namespaces and lpd's privilege drop"
-  command -v unshare >/dev/null || skip "unshare not found"
-  unshare --mount --pid --fork --uts true 2>/dev/null || skip "cannot create namespaces here"
-  id daemon >/dev/null 2>&1 || skip "no user 'daemon'"
-
-  mkdir -p "$state"
-  if [[ -s "$state/pid" && -s "$state/pidns" ]] &&
-    [[ "$(pidns_of "$(cat "$state/pid")")" == "$(cat "$state/pidns")" ]]; then
-    die "a server from $state is still running; stop it first"
-  fi
-  port_open "$port" && die "port $port on 127.0.0.1 is already in use"
-
-  cache=${LPD_PKGCACHE:-$(dirname "$state")/pkgcache}
-  fetch_deb "$cache" "$PKG"
-  deb=$DEB
-  # Unpack again unless STATEDIR/root holds exactly this .deb (another server may have used it).
-  if [[ "$(cat "$state/root/.deb" 2>/dev/null || true)" != "$deb" ||
-    ! -x "$state/root/usr/sbin/lpd" ]]; then
-    rm -rf "$state/root"
-    mkdir -p "$state/root"
-    dpkg -x "$deb" "$state/root" || die "dpkg -x $deb failed"
-    # Unpacked for the test only: no set-user-ID programs left lying around.
-    find "$state/root" -type f -perm /6000 -exec chmod ug-s {} +
-    echo "$deb" >"$state/root/.deb"
-  fi
+  start_checks daemon "$state" "$port" "${queues[@]}"
+  unpack_pkg "$state"
 
   rm -rf "$state/etc-upper" "$state/etc-work" "$state/spool"
   rm -f "$state/pid" "$state/nsinit.pid" "$state/unshare.pid" "$state/pidns" "$state/port"

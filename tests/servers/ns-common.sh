@@ -186,3 +186,50 @@ dispatch()
     *) usage ;;
   esac
 }
+
+# 'start_checks()' - validate STATEDIR PORT QUEUE..., skip where namespaces or USER are missing,
+# refuse a running server or a busy port.  Args: USER STATEDIR PORT QUEUE...
+start_checks()
+{
+  local user=$1 state=$2 port=$3 q
+  shift 3
+  if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+    die "bad port '$port'"
+  fi
+  for q in "$@"; do check_queue_name "$q"; done
+  # The path goes into overlay mount options (',' and ':' separate) and a generated script.
+  [[ "$state" =~ ^[A-Za-z0-9/._+-]+$ ]] || die "STATEDIR '$state' has unusual characters"
+
+  ((EUID == 0)) || skip "needs root for mount namespaces and lpd's privilege drop"
+  command -v unshare >/dev/null || skip "unshare not found"
+  unshare --mount --pid --fork --uts true 2>/dev/null || skip "cannot create namespaces here"
+  id "$user" >/dev/null 2>&1 || skip "no user '$user'"
+
+  mkdir -p "$state"
+  if [[ -s "$state/pid" && -s "$state/pidns" ]] &&
+    [[ "$(pidns_of "$(cat "$state/pid")")" == "$(cat "$state/pidns")" ]]; then
+    die "a server from $state is still running; stop it first"
+  fi
+  if port_open "$port"; then
+    die "port $port on 127.0.0.1 is already in use"
+  fi
+}
+
+# 'unpack_pkg()' - fetch $PKG and unpack it under STATEDIR/root, unless it holds that .deb.
+unpack_pkg()
+{
+  local state=$1 cache deb
+  cache=${LPD_PKGCACHE:-$(dirname "$state")/pkgcache}
+  fetch_deb "$cache" "$PKG"
+  deb=$DEB
+  # Unpack again unless STATEDIR/root holds exactly this .deb (another server may have used it).
+  if [[ "$(cat "$state/root/.deb" 2>/dev/null || true)" != "$deb" ||
+    ! -x "$state/root/usr/sbin/lpd" ]]; then
+    rm -rf "$state/root"
+    mkdir -p "$state/root"
+    dpkg -x "$deb" "$state/root" || die "dpkg -x $deb failed"
+    # Unpacked for the test only: no set-user-ID programs left lying around.
+    find "$state/root" -type f -perm /6000 -exec chmod ug-s {} +
+    echo "$deb" >"$state/root/.deb"
+  fi
+}
