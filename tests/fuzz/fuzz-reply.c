@@ -130,9 +130,9 @@ do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t m
 
   if (!peer_pair(sv, data, len, &sent))
     return;
-  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  lpdConnInit(&c, sv[0], NULL, TIMEOUT_MS);
   lprBufInit(&reply, max);
-  r = lpdQuery(&c, 3, "lp", NULL, &reply);
+  r = lpdQuery(&c, LPD_CMD_QUEUE_SHORT, "lp", NULL, &reply);
   check(recv(sv[1], cmd, sizeof(cmd), MSG_DONTWAIT) == 4 && !memcmp(cmd, "\003lp\n", 4),
         "lpdQuery() sent a bad command");
   if (sent <= max)
@@ -163,7 +163,7 @@ do_ack(const uint8_t *data, size_t len, size_t limit)
 
   if (!peer_pair(sv, data, len, &sent))
     return;
-  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  lpdConnInit(&c, sv[0], NULL, TIMEOUT_MS);
   c.step = LPD_STEP_DATA_END;
   r = lpdReadAck(&c);
   if (sent == 0)
