@@ -211,6 +211,47 @@ nospace(int err)
   return (err == ENOSPC || err == EDQUOT || err == EFBIG);
 }
 
+// 'copy_rest()' - Copy stdin to fd until EOF through one 256 KiB buffer, waiting through the
+//                 loop; info->written counts.
+static lpr_spool_result_t
+copy_rest(lpr_input_t *in, int fd, lpd_loop_t *loop, lpr_spool_info_t *info)
+{
+  char               *buf;
+  ssize_t            n;
+  lpr_spool_result_t r = LPR_SPOOL_OK;
+
+  if (in->eof)
+    return (LPR_SPOOL_OK);
+  // mmap(2), not malloc(3): see copy_buffer() in lpd-data.c.
+  if ((buf = mmap(NULL, SPOOL_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                  -1, 0)) == MAP_FAILED)
+  {
+    info->err = ENOMEM;
+    return (LPR_SPOOL_TMP_ERROR);
+  }
+  while (!in->eof && r == LPR_SPOOL_OK)
+  {
+    if ((r = wait_input(in->fd, loop)) != LPR_SPOOL_OK)
+      break;
+    n = read(in->fd, buf, SPOOL_BUF_SIZE);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      continue;
+    if (n < 0)
+    {
+      info->err = errno;
+      r = LPR_SPOOL_INPUT_ERROR;
+    }
+    else if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
+      r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
+    else if (n == 0)
+      in->eof = true;
+    else
+      info->written += (uint64_t)n;
+  }
+  munmap(buf, SPOOL_BUF_SIZE);
+  return (r);
+}
+
 // 'lprInputSpool()' - Copy the rest of stdin (after any held bytes) into an anonymous temp file.
 //
 // With read(2)/write(2) and a 256 KiB buffer, whatever zerocopy says: splice(2) from the pipe
@@ -220,11 +261,9 @@ nospace(int err)
 lpr_spool_result_t
 lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_info_t *info)
 {
-  struct statvfs vfs;
-  int            fd;
-  char           *buf = NULL;
-  ssize_t        n;
-  lpr_spool_result_t r = LPR_SPOOL_OK;
+  struct statvfs     vfs;
+  int                fd;
+  lpr_spool_result_t r;
 
   memset(info, 0, sizeof(*info));
   snprintf(info->dir, sizeof(info->dir), "%s", tmpdir);
@@ -245,7 +284,6 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_i
       return (LPR_SPOOL_NOSPACE);
     }
   }
-
   if (in->held_len && !write_all(fd, in->held, in->held_len, &info->err))
   {
     r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
@@ -255,41 +293,8 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_i
   free(in->held);
   in->held = NULL;
   in->held_len = 0;
-
-  // mmap(2), not malloc(3): see copy_buffer() in lpd-proto.c.
-  if (!in->eof && (buf = mmap(NULL, SPOOL_BUF_SIZE, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
-  {
-    buf = NULL;
-    info->err = ENOMEM;
-    r = LPR_SPOOL_TMP_ERROR;
+  if ((r = copy_rest(in, fd, loop, info)) != LPR_SPOOL_OK)
     goto error;
-  }
-  while (!in->eof)
-  {
-    if ((r = wait_input(in->fd, loop)) != LPR_SPOOL_OK)
-      goto error;
-    n = read(in->fd, buf, SPOOL_BUF_SIZE);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-      continue;
-    if (n < 0)
-    {
-      info->err = errno;
-      r = LPR_SPOOL_INPUT_ERROR;
-      goto error;
-    }
-    if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
-    {
-      r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
-      goto error;
-    }
-    if (n == 0)
-      in->eof = true;
-    info->written += (uint64_t)n;
-  }
-
-  if (buf)
-    munmap(buf, SPOOL_BUF_SIZE);
   in->fd      = fd;
   in->size    = (int64_t)info->written;
   in->spooled = true;
@@ -297,8 +302,6 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_i
   return (LPR_SPOOL_OK);
 
 error:
-  if (buf)
-    munmap(buf, SPOOL_BUF_SIZE);
   close(fd);                            // the anonymous file and its blocks go with it
   if (statvfs(tmpdir, &vfs) == 0)       // what is free once our partial copy is gone
     info->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
