@@ -118,10 +118,44 @@ def check(path, findings):
                 func = None
 
 
+def module(path):
+    """A file's module: its name without directory, extension and a -private suffix."""
+    name = path.rsplit('/', 1)[-1].rsplit('.', 1)[0]
+    return name[:-len('-private')] if name.endswith('-private') else name
+
+
+def include_cycles(paths, findings):
+    """Modules that include each other, directly or through others (a.c/a.h -> b.h -> a.h)."""
+    graph = {}
+    for path in paths:
+        mod = module(path)
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                m = re.match(r'#\s*include\s+"([^"]+)\.h"', line)
+                if m and module(m.group(1)) != mod:
+                    graph.setdefault(mod, set()).add(module(m.group(1)))
+    state = {}
+
+    def visit(mod, stack):
+        state[mod] = 1
+        for dep in sorted(graph.get(mod, ())):
+            if state.get(dep) == 1:
+                cycle = stack[stack.index(dep):] + [dep]
+                findings.append('include cycle: ' + ' -> '.join(cycle))
+            elif dep not in state:
+                visit(dep, stack + [dep])
+        state[mod] = 2
+
+    for mod in sorted(graph):
+        if mod not in state:
+            visit(mod, [mod])
+
+
 def main():
     findings = []
     for path in sys.argv[1:]:
         check(path, findings)
+    include_cycles(sys.argv[1:], findings)
     for f in findings:
         print(f)
     print(f'checksrc: {len(sys.argv) - 1} files, {len(findings)} findings')
