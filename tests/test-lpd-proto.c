@@ -372,6 +372,7 @@ typedef struct feeder_s                 // writes a buffer into a pipe in uneven
   int                 fd;
   const unsigned char *data;
   size_t              len;
+  bool                read_line_first;  // a server: read the client's command line first
 } feeder_t;
 
 // 'feed()' - Write the data in pieces of varying size, then close.
@@ -380,7 +381,12 @@ feed(void *arg)
 {
   feeder_t *f = arg;
   size_t   off = 0, piece = 1;
+  char     ch = 0;
 
+  // A server answers after the command; writing and closing first would make the client's
+  // command fail with EPIPE, as with a real server that closes on it.
+  while (f->read_line_first && ch != '\n' && read(f->fd, &ch, 1) == 1)
+    ;
   while (off < f->len)
   {
     size_t  n = piece < f->len - off ? piece : f->len - off;
@@ -415,6 +421,7 @@ check_stream(bool zerocopy)
   f.fd = pfd[1];
   f.data = data;
   f.len = LEN;
+  f.read_line_first = false;
   pthread_create(&t, NULL, peer_read, &p);
   pthread_create(&ft, NULL, feed, &f);
   lpdConnInit(&c, sv[0], NULL, 5000);
@@ -517,7 +524,7 @@ test_query(void)
   memset(big, 'q', 100000);
   {
     pthread_t t;
-    feeder_t  f = { sv[1], (unsigned char *)big, 100000 };
+    feeder_t  f = { sv[1], (unsigned char *)big, 100000, true };
 
     pthread_create(&t, NULL, feed, &f);
     lprBufInit(&b, LPD_QUEUE_LISTING_MAX);
