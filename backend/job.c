@@ -494,7 +494,10 @@ query_queue(lpr_job_t *job, int timeout_ms, int cancel_fd, lpd_queue_state_t *st
     *canceled = r == LPD_CANCELED;
     if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
     {
-      lpdQueueParse(reply.data, reply.len, job->jobnum, job->host, job->user, st);
+      lpd_queue_match_t want = { job->jobnum, job->host, job->user, job->jobname,
+                                 job->source, job->uri.queue, 0 };
+
+      lpdQueueParse(reply.data, reply.len, &want, st);
       *whole = r == LPD_OK;
       got = true;
       lprStatus("DEBUG", "Queue %s lists %d jobs; job %03d %s%s", job->uri.queue, st->jobs,

@@ -29,7 +29,7 @@ sources() {
   case "$1" in
     uri)     echo "options.c lpd-proto.c text.c" ;;
     control) echo "lpd-proto.c text.c" ;;
-    reply)   echo "lpd-proto.c lpd-queue.c status.c text.c" ;;
+    reply)   echo "lpd-proto.c lpd-queue.c lpd-reply.c status.c text.c" ;;
     *)       echo "fuzz: unknown target $1" >&2; return 1 ;;
   esac
 }
