@@ -518,7 +518,6 @@ judge(parse_t *ps, row_t *row)
   if (row->done)
     return;
   ps->st->jobs ++;
-  row->kib = row->kib || ps->cups;
   if (match_number(ps->want, row))
     count(&ps->bynum, ps->st->jobs, row, false);
   if ((ots = match_ots(ps->want, row)) > 0)
@@ -628,12 +627,12 @@ parse_line(parse_t *ps, span_t line)
     flush(ps);
     ps->cups  = ps->cups || cups_long;
     ps->lprng = ps->lprng || row.lprng;
+    row.kib = ps->cups;                 // cups-lpd lists whole KiB
     if (kind == 1)
       judge(ps, &row);
     else
     {
       ps->pending     = row;
-      ps->pending.kib = cups_long;
       ps->has_pending = true;
       ps->rows_zone   = true;
     }

@@ -334,6 +334,19 @@ check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawh
   }
 }
 
+// 'check_ascii()' - Outside text as charset=ascii writes it: printable 7-bit, within size.
+static void
+check_ascii(const uint8_t *data, size_t len, size_t size)
+{
+  char   out[300];
+  size_t n;
+
+  n = lprTextAscii(out, size, (const char *)data, len);
+  check(n < size && out[n] == '\0' && strlen(out) == n, "lprTextAscii() length wrong");
+  for (size_t i = 0; i < n; i ++)
+    check(out[i] >= 0x20 && out[i] < 0x7f, "lprTextAscii() wrote a byte that is not 7-bit text");
+}
+
 // 'LLVMFuzzerTestOneInput()' - One server reply through the parser, the socket reads and the
 //                              status writer.
 int
@@ -404,6 +417,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   check_status(limit, linesize > LPR_STATUS_MAX + 1 ? LPR_STATUS_MAX + 1 : linesize,
                prefixes[(flags >> 5) % 5], text);
   check_status(limit, LPR_STATUS_MAX + 1, "INFO", st.status);
+  check_ascii(p, len, 1 + (size_t)flags);
 
   free(text);
   return (0);
