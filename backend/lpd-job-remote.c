@@ -79,40 +79,69 @@ ask(lpd_job_t *job, int command, const char *operands, int timeout_ms, lpr_buf_t
   return (false);
 }
 
+// 'describe_find()' - How the listing showed our job, for a DEBUG line.
+static const char *
+describe_find(const lpd_queue_state_t *st)
+{
+  if (st->ambiguous)
+    return ("cannot be told apart from another job there");
+  switch (st->how)
+  {
+    case LPD_MATCH_JOBNUM :
+        return ("is there (by its job number)");
+    case LPD_MATCH_OWNER_TITLE_SIZE :
+        return ("is there (by owner, title and size: the server lists its own job ids)");
+    case LPD_MATCH_OWNER_TITLE :
+        return ("may be there (owner and title match; the size is unknown)");
+    default :
+        return (st->understood ? "is not there" : "is not found in a listing the backend "
+                                                  "cannot fully read");
+  }
+}
+
 // 'list_queue()' - One long-form listing (\4: LPRng's short form lists no jobs), parsed.
 static bool
 list_queue(lpd_job_t *job, int timeout_ms, listing_t *l)
 {
-  lpr_buf_t    reply;
-  lpd_result_t r;
-  bool         got;
+  lpr_buf_t         reply;
+  lpd_result_t      r;
+  bool              got;
+  lpd_queue_match_t want = { job->jobnum, job->ctl_host, job->user, job->jobname, job->source,
+                             job->queue,
+                             (long long)atomic_load(&job->progress.sent) };
 
   memset(l, 0, sizeof(*l));
   lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
   got = ask(job, LPD_CMD_QUEUE_LONG, NULL, timeout_ms, &reply, &r, &l->canceled);
   if (got)
   {
-    lpdQueueParse(reply.data, reply.len, job->jobnum, job->ctl_host, job->user, &l->st);
+    lpdQueueParse(reply.data, reply.len, &want, &l->st);
     l->whole = r == LPD_OK;
-    lprStatus("DEBUG", "Queue %s lists %d jobs; job %03d %s%s", job->queue, l->st.jobs,
-              job->jobnum, l->st.found ? "is there" : "is not there",
-              l->st.foreign_ids ? " (the server lists its own job ids)" : "");
+    if (l->st.how == LPD_MATCH_OWNER_TITLE)
+      l->st.found = false;              // too weak to count a job as sent or to follow it
+    lprStatus("DEBUG", "Queue %s (%s listing%s) lists %d jobs; job %03d %s%s%s", job->queue,
+              lpdFamilyName(l->st.family), l->whole ? "" : ", cut at its cap", l->st.jobs,
+              job->jobnum, describe_find(&l->st), l->st.server_id[0] ? ", its id there: " : "",
+              l->st.server_id);
   }
   lprBufFree(&reply);
   return (got);
 }
 
-// 'lpdJobVerify()' - Ask the queue (on a new connection) whether our job is there.
+// 'lpdJobVerify()' - Ask the queue (on a new connection) whether our job is there: present
+//                    only when the listing positively shows it.
 lpd_verify_t
 lpdJobVerify(lpd_job_t *job)
 {
   listing_t l;
 
-  if (!list_queue(job, job->timeout * 1000, &l) || l.st.foreign_ids)
+  if (!list_queue(job, job->timeout * 1000, &l))
     return (LPD_VERIFY_UNKNOWN);
   if (l.st.found)
     return (LPD_VERIFY_PRESENT);
-  return (l.whole ? LPD_VERIFY_ABSENT : LPD_VERIFY_UNKNOWN);   // a cut listing proves nothing
+  // A cut listing, an unreadable one or an ambiguous match proves nothing either way.
+  return (l.whole && l.st.understood && !l.st.ambiguous ? LPD_VERIFY_ABSENT
+                                                        : LPD_VERIFY_UNKNOWN);
 }
 
 // 'lpdJobRemoveRemote()' - Ask the server to remove our job (RFC 1179 section 5.5), when it
@@ -135,7 +164,8 @@ lpdJobRemoveRemote(lpd_job_t *job, int budget_ms)
   bool         canceled;
 
   lpdLoopHoldCancel(job->loop, true);
-  if (!list_queue(job, timeout_ms, &l) || l.st.foreign_ids || !l.st.found)
+  if (!list_queue(job, timeout_ms, &l) || l.st.foreign_ids || !l.st.found ||
+      l.st.how != LPD_MATCH_JOBNUM)
   {
     lprStatus("DEBUG", "Not asking the server to remove job %03d: %s", job->jobnum,
               l.st.foreign_ids ? "it lists jobs by its own ids" : "it is not listed as ours");
@@ -164,16 +194,27 @@ report_place(lpd_job_t *job, const lpd_queue_state_t *st)
               ordinal(st->rank, rank, sizeof(rank)), st->jobs, job->queue, job->host);
 }
 
+// 'cannot_follow()' - Waiting ends: the listing does not let us tell which job is ours.
+static bool
+cannot_follow(lpd_job_t *job, const lpd_queue_state_t *st)
+{
+  if (st->ambiguous)
+    lprStatus("INFO", "Queue %s on %s lists several jobs that look like job %03d: it cannot be "
+              "followed there, so waiting ends", job->queue, job->host, job->jobnum);
+  else
+    lprStatus("INFO", "Queue %s on %s answers in a form the backend cannot read (%s): job %03d "
+              "cannot be followed there, so waiting ends", job->queue, job->host,
+              lpdFamilyName(st->family), job->jobnum);
+  return (true);
+}
+
 // 'poll_once()' - One waitjob poll; true when waiting ends.
+//
+// Never "has left" for a job that was never seen listed: it may have printed before the first
+// poll, or be listed in a form that cannot be matched.
 static bool
 poll_once(lpd_job_t *job, const listing_t *l, bool *seen, int *unseen)
 {
-  if (l->st.foreign_ids)
-  {
-    lprStatus("INFO", "Queue %s on %s lists jobs by its own ids: job %03d cannot be followed "
-              "there, so waiting ends", job->queue, job->host, job->jobnum);
-    return (true);
-  }
   if (l->st.found)
   {
     *seen = true;
@@ -182,6 +223,8 @@ poll_once(lpd_job_t *job, const listing_t *l, bool *seen, int *unseen)
   }
   if (!l->whole)
     return (false);
+  if (!l->st.understood || l->st.ambiguous)
+    return (cannot_follow(job, &l->st));
   if (*seen)
   {
     lprStatus("INFO", "Job %03d has left queue %s on %s", job->jobnum, job->queue, job->host);
@@ -189,8 +232,6 @@ poll_once(lpd_job_t *job, const listing_t *l, bool *seen, int *unseen)
   }
   if (++ *unseen >= WAIT_UNSEEN_POLLS)
   {
-    // Never "has left": a job never seen may have printed before the first poll, or be
-    // listed in a form that cannot be matched.
     lprStatus("INFO", "Job %03d was never listed in queue %s on %s (it may have printed "
               "already): waiting ends", job->jobnum, job->queue, job->host);
     return (true);
