@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "lpd-job-private.h"
+#include "lpd-reply.h"
 
 #include <stdio.h>
 
@@ -27,11 +28,11 @@ typedef struct row_s
   const char    *tail;
 } row_t;
 
-// Kept: the server may have kept a control file (its ack came, or its data is pending).
-#define KEPT LPD_ACT_REMOVE
+// Remove only what the server may have kept: a control file whose ack came, or whose data
+// is pending (see kept()).  Decided into LPD_ACT_REMOVE or nothing.
+#define KEPT 0x1000
 
-// First match wins.  KEPT actions apply only when a control file may be at the server
-// (see kept()).
+// First match wins.
 static const row_t rows[] =
 {
   // Acknowledged: done.
@@ -50,6 +51,9 @@ static const row_t rows[] =
     "; the job may have printed, and the queue listing does not show it, so it is held rather "
     "than printed twice: check the printer, then release it (lp -i JOB -H resume) or cancel "
     "it" },
+  // The server does not speak LPD (an HTTP server, a TLS port, junk): the URI is wrong.
+  { LPD_NACK, ANY, ANY, LPD_CODE_NOT_LPD, LPD_OUTCOME_STOP,
+    LPD_ACT_ABANDON | KEPT | LPD_ACT_REPORT, "; check the host and port in the device URI" },
   // A stream failed after it took input we no longer hold: rerun, spooled.
   { LPD_NACK, ANY, 1, ANY, LPD_OUTCOME_RETRY_CURRENT,
     LPD_ACT_RESET | LPD_ACT_REMEMBER | LPD_ACT_REMOVE | LPD_ACT_REPORT,
@@ -116,10 +120,8 @@ lpdOutcomeDecide(const lpd_attempt_t *a)
       d.actions = rows[i].actions;
       d.tail    = rows[i].tail;
       d.row     = (int)i;
-      // A refusal or a drop before the end removes only what the server may have kept.
-      if ((d.actions & LPD_ACT_REMOVE) && !(d.actions & LPD_ACT_QUICK) &&
-          (rows[i].stream == 0) && !kept(a))
-        d.actions &= ~LPD_ACT_REMOVE;
+      if (d.actions & KEPT)
+        d.actions = (d.actions & ~(unsigned)KEPT) | (kept(a) ? LPD_ACT_REMOVE : 0);
       break;
     }
   return (d);
@@ -166,7 +168,13 @@ lpd_outcome_t
 lpdJobOutcome(lpd_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, bool consumed)
 {
   lpd_attempt_t  a = { r, conn->step, conn->code, stream, consumed, job->data_first };
-  lpd_decision_t d = lpdOutcomeDecide(&a);
+  lpd_decision_t d;
+  lpd_reply_t    reply;
+
+  if (r == LPD_NACK && conn->code < 0x100 &&
+      lpdReplyClassifyNack(conn->code, conn->text, conn->textlen, &reply) != LPD_REPLY_NACK)
+    a.code = LPD_CODE_NOT_LPD;
+  d = lpdOutcomeDecide(&a);
 
   job->sock_fd   = -1;
   job->connected = false;

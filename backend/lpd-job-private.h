@@ -13,6 +13,7 @@
 #define LPD_PROGRESS_MS         1000
 #define LPD_REMOVE_MS           20000   // query and removal, normally
 #define LPD_CANCEL_REMOVE_MS    600     // query and removal while the spooler waits for us
+#define LPD_CODE_NOT_LPD        0x200   // lpd_attempt_t.code: the reply was not LPD at all
 
 typedef enum lpd_verify_e { LPD_VERIFY_UNKNOWN, LPD_VERIFY_ABSENT, LPD_VERIFY_PRESENT }
   lpd_verify_t;

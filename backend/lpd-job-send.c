@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "lpd-job-private.h"
+#include "lpd-reply.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -109,12 +110,22 @@ lpdJobAbandon(lpd_conn_t *conn)
   }
 }
 
-// 'report_nack()' - The ERROR line for a refusal (or a reply out of turn), with the server's text.
+// 'report_nack()' - The ERROR line for a refusal (or a reply out of turn), with the server's
+//                   text; a reply that is not LPD at all is said to be so, quoted as text.
 static void
 report_nack(lpd_job_t *job, const lpd_conn_t *conn, const char *tail)
 {
-  char text[300];
+  char        text[300], verdict[400];
+  lpd_reply_t reply;
 
+  if (conn->code < 0x100 &&
+      lpdReplyClassifyNack(conn->code, conn->text, conn->textlen, &reply) != LPD_REPLY_NACK)
+  {
+    lpdReplyFormat(&reply, job->server[0] ? job->server : job->host, lpdStepName(conn->step),
+                   verdict, sizeof(verdict));
+    lprStatus("ERROR", "Queue misconfigured: %s%s", verdict, tail);
+    return;
+  }
   lprTextClean(text, sizeof(text), conn->text, conn->textlen);
   if (conn->code == 0x100)
     lprStatus("ERROR", "%s sent an unexpected reply during %s%s%s%s%s", job->who,
