@@ -198,4 +198,6 @@ else
   skip "ENOSPC: needs unshare --mount (root)"
 fi
 
+stop_servers
+check_no_leftovers
 finish
