@@ -17,7 +17,8 @@
 # uses its own ids, Windows, with a DEBUG line saying so); otherwise it exits HOLD (3) with one
 # ERROR saying the job may have printed and how to release it; never RETRY (6) or FAILED (1).
 # waitjob never says "has left" for a job it never saw listed.  Checks that depend on that rule
-# are marked "[rule]" in their names.
+# are marked "[rule]" in their names; LOSTACK_RULE=pending reports them as skipped instead (for
+# a backend that does not implement the rule yet), every other check still runs.
 
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +26,15 @@ set -u
 sample "$WORK/small" 100000
 TITLE="Family report"
 FAMILIES="generic owner-at-host windows jetdirect xerox lexmark allqueues"
+
+# rcheck NAME COMMAND...: a check of the lost-ack rule (skipped with LOSTACK_RULE=pending).
+rcheck() {
+  if [ "${LOSTACK_RULE:-}" = pending ]; then
+    skip "$1 (LOSTACK_RULE=pending: the backend does not implement the rule yet)"
+    return 0
+  fi
+  check "$@"
+}
 
 # server_opts FAMILY: the lpd-server options that make the family.
 server_opts() {
@@ -112,20 +122,21 @@ lost_ack() {
   run_backend "$out" "lpr://127.0.0.1:$FP/lp?timeout=2&snmp=no" "$id" alice "$TITLE" 1 "" \
     "$WORK/small" </dev/null
   rc=$(rc_of "$out")
-  local c="$fam lost final ack, job ${listed/no/not} listed"
+  local c="$fam lost final ack, job listed"
+  [ "$listed" = yes ] || c="$fam lost final ack, job not listed"
   once "$c" "$FD" "$id" "$WORK/small"
-  check "$c: [rule] neither RETRY nor FAILED (exit $rc)" test "$rc" != 6 -a "$rc" != 1
+  rcheck "$c: [rule] neither RETRY nor FAILED (exit $rc)" test "$rc" != 6 -a "$rc" != 1
   if [ "$listed" = yes ] && lists_jobs "$fam"; then
-    check "$c: [rule] exit OK (got $rc)" [ "$rc" = 0 ]
-    check "$c: [rule] exactly one WARNING" [ "$(count_lines "$out" WARNING:)" = 1 ]
+    rcheck "$c: [rule] exit OK (got $rc)" [ "$rc" = 0 ]
+    rcheck "$c: [rule] exactly one WARNING" [ "$(count_lines "$out" WARNING:)" = 1 ]
     check "$c: no ERROR" [ "$(count_lines "$out" ERROR:)" = 0 ]
     if [ "$fam" = windows ]; then
-      check "$c: [rule] DEBUG says it matched by owner, title and size" \
+      rcheck "$c: [rule] DEBUG says it matched by owner, title and size" \
         grep -qi '^DEBUG: .*owner.*title.*size' "$out.err"
     fi
   else
-    check "$c: [rule] exit HOLD (got $rc)" [ "$rc" = 3 ]
-    check "$c: [rule] one ERROR: may have printed, how to release it" \
+    rcheck "$c: [rule] exit HOLD (got $rc)" [ "$rc" = 3 ]
+    rcheck "$c: [rule] one ERROR: may have printed, how to release it" \
       sh -c "[ \$(grep -c '^ERROR:' '$out.err') = 1 ] &&
              grep -q '^ERROR: .*may have printed.*release' '$out.err'"
   fi
@@ -142,15 +153,15 @@ waitjob() {
     "$TITLE" 1 "" "$WORK/small" </dev/null
   check "$c: exit 0" [ "$(rc_of "$out")" = 0 ]
   once "$c" "$FD" 701 "$WORK/small"
-  # "has left" only after a line that showed the job in the queue.
-  check "$c: [rule] no \"has left\" for a job never seen listed" \
-    awk '/^INFO: Job 701 is / { seen = 1 } /has left/ && !seen { bad = 1 } END { exit bad }' \
-      "$out.err"
+  # "has left" only after a line that showed the job in the queue ("is not listed" does not).
+  rcheck "$c: [rule] no \"has left\" for a job never seen listed" \
+    awk '/^INFO: Job 701 is / && !/ is not listed/ { seen = 1 } /has left/ && !seen { bad = 1 }
+         END { exit bad }' "$out.err"
   if lists_jobs "$fam"; then
-    check "$c: [rule] the job's position reported" grep -q '^INFO: Job 701 is ' "$out.err"
-    check "$c: [rule] left the queue" grep -q '^INFO: Job 701 has left' "$out.err"
+    rcheck "$c: [rule] the job's position reported" grep -q '^INFO: Job 701 is ' "$out.err"
+    rcheck "$c: [rule] left the queue" grep -q '^INFO: Job 701 has left' "$out.err"
   else
-    check "$c: no \"has left\" from a server that lists no jobs" \
+    rcheck "$c: [rule] no \"has left\" from a server that lists no jobs" \
       sh -c "! grep -q 'has left' '$out.err'"
   fi
   check "$c: reasons cleared" reasons_cleared "$out"
@@ -180,7 +191,8 @@ windows_only() {
   check "windows listing: title, printer line, header" \
     sh -c "grep -q '^ *Windows LPD Server\$' '$WORK/win-listing' &&
            grep -q '^ *Printer \\\\\\\\127.0.0.1\\\\lp\$' '$WORK/win-listing' &&
-           grep -q '^Owner  *Status  *Jobname  *Job-Id  *Size  *Pages  *Priority\$' '$WORK/win-listing'"
+           grep -q '^Owner  *Status  *Jobname  *Job-Id  *Size  *Pages  *Priority\$' \
+             '$WORK/win-listing'"
   check "windows listing: Job-Id is the spooler's own, not the LPD job 803" \
     sh -c "grep '^alice' '$WORK/win-listing' | grep -q 'Family report' &&
            ! grep '^alice' '$WORK/win-listing' | grep -qw 803"
@@ -218,10 +230,11 @@ jetdirect_only() {
   idle_drop jetdirect
 }
 
-# xerox_only: one session at a time: a second connection is refused while one is open; the
-# backend retries and the job arrives once; the empty listing's text.
+# xerox_only: one session at a time: while one is open a second connection is reset; the backend
+# must not lose or duplicate the job (cupsd retries a RETRY); once the session is free the job
+# arrives once.  The empty listing's text.
 xerox_only() {
-  local out=$WORK/xerox-busy holder
+  local out=$WORK/xerox-busy holder rc
   fam_server xerox xerox-extra || { fail "xerox: server did not start"; return; }
   printf '\003lp\n' | socat -t 2 - "TCP:127.0.0.1:$FP" >"$WORK/xerox-listing"
   check "xerox empty listing: no entry jobs" grep -qx 'no entry jobs' "$WORK/xerox-listing"
@@ -231,17 +244,26 @@ xerox_only() {
   sleep 0.3
   run_backend "$out" "lpr://127.0.0.1:$FP/lp?contimeout=60&snmp=no" 821 alice "$TITLE" 1 "" \
     "$WORK/small" </dev/null
-  kill "$holder" 2>/dev/null
+  rc=$(rc_of "$out")
   check "xerox second session refused" grep -q ' refuse 1 sessions' "$FD/events"
-  check "xerox busy: exit 0 once the session was free (got $(rc_of "$out"))" \
-    [ "$(rc_of "$out")" = 0 ]
+  check "xerox busy: exit OK or RETRY, the job kept (got $rc)" test "$rc" = 0 -o "$rc" = 6
+  if [ "$rc" = 6 ]; then
+    check "xerox busy, RETRY: nothing complete at the server" [ "$(deliveries "$FD" 821)" = 0 ]
+    wait "$holder" 2>/dev/null
+    # What cupsd does with a RETRY: the same job again, later.
+    run_backend "$out-2" "lpr://127.0.0.1:$FP/lp?contimeout=60&snmp=no" 821 alice "$TITLE" 1 \
+      "" "$WORK/small" </dev/null
+    check "xerox busy, retried by cupsd: exit 0" [ "$(rc_of "$out-2")" = 0 ]
+  fi
+  kill "$holder" 2>/dev/null
   once "xerox busy" "$FD" 821 "$WORK/small"
   stop_server "$FN"
 }
 
 # allqueues_only: the listing of lp shows another queue's job too.
 allqueues_only() {
-  fam_server allqueues aq-extra --hold-polls=100 || { fail "allqueues: server did not start"; return; }
+  fam_server allqueues aq-extra --hold-polls=100 ||
+    { fail "allqueues: server did not start"; return; }
   run_backend "$WORK/aq-other" "lpr://127.0.0.1:$FP/other?snmp=no" 831 bob other 1 "" \
     "$WORK/small" </dev/null
   printf '\003lp\n' | socat -t 2 - "TCP:127.0.0.1:$FP" >"$WORK/aq-listing"

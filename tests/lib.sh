@@ -69,7 +69,10 @@ finish() {
 start_server() {
   local name=$1 dir
   shift
-  [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "start_server: '$name' is not a name"; return 1; }
+  if [[ ! $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+    echo "start_server: '$name' is not a name"
+    return 1
+  fi
   dir=$WORK/srv-$name
   mkdir -p "$dir"
   "$LPD_SERVER" -q -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" 2>"$dir/stderr" &
