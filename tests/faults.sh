@@ -203,4 +203,6 @@ else
   skip "ENOSPC: needs unshare --mount (root)"
 fi
 
+stop_servers
+check_no_leftovers
 finish

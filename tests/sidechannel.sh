@@ -143,5 +143,6 @@ sc_answers "waitjob polling" "$out"
 check "waitjob polling: the backend was following the job" grep -q '^INFO: Job 306 is' "$out.err"
 stop_server wj
 
-check "no backend left running" sh -c "! pgrep -f '^lpr://[^ ]* 30[0-9] alice' >/dev/null"
+stop_servers
+check_no_leftovers
 finish

@@ -7,7 +7,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Usage: tools/checksrc.sh [FILE.c|FILE.h|DIR]...   (default: backend filters lpr-printer-app
-#        tests/lpd-server).  Prints one line per finding ("file:line: rule: text") and exits 1
+#        tests/lpd-server-src).  Prints one line per finding ("file:line: rule: text") and exits 1
 #        when there is any.
 
 set -euo pipefail
@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 if [ $# -eq 0 ]; then
   set -- backend filters
-  for d in lpr-printer-app tests/lpd-server; do [ -d "$d" ] && set -- "$@" "$d"; done
+  for d in lpr-printer-app tests/lpd-server-src; do [ -d "$d" ] && set -- "$@" "$d"; done
 fi
 files=()
 for a in "$@"; do
