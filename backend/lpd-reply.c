@@ -150,9 +150,13 @@ lpdReplyClassify(const void *bytes, size_t len, lpd_reply_t *r)
     return (r->kind = LPD_REPLY_NACK);
   }
 
-  // Text: the first line (or the first SCAN_MAX bytes of it) must be text all through.
+  // Text: the first line (or the first SCAN_MAX bytes of it) must be text all through, and
+  // be a line worth quoting (3 characters or more) unless everything read is text: a lone
+  // letter before a newline and binary bytes is junk, not a sentence.
   t = text_len(s, scan);
   if (t == 0 || (t < scan && memchr(s, '\n', t) == NULL))
+    return (r->kind = LPD_REPLY_BINARY);
+  if (t < scan && (size_t)((const unsigned char *)memchr(s, '\n', t) - s) < 3)
     return (r->kind = LPD_REPLY_BINARY);
   quote(r->quote, s, t, true);
   return (r->kind = LPD_REPLY_TEXT);

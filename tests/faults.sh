@@ -74,7 +74,39 @@ DATA=mid fault drop-mid-stream 7 --drop-after=50000 -- "$T&mode=immediate" stdin
 ACKLOST=1 fault drop-after-all-data 3 --drop-after=50000 -- "$T"
 # Garbage for an ack: not an LPD server (a wrong port?), so the queue is misconfigured.
 fault garbage-ack 4 --garbage-ack -- "$T"
+check "garbage-ack: said to be no LPD server, the junk counted, not quoted" \
+  grep -q '^ERROR: Queue misconfigured: 127.0.0.1:[0-9]* is not an LPD server: it sent [0-9]* bytes that are not LPD; check the host and port' "$WORK/garbage-ack.err"
 fault slow-acks-timeout 6 --delay-ack=4000 -- "$T"
+
+# --- servers that are not LPD at all: an HTTP server and a TLS server on the port ----------
+# not_lpd NAME REPLY_FILE: serve REPLY_FILE to one connection; the job must STOP with one plain
+# ERROR line.
+not_lpd() {
+  local name=$1 reply=$2 port out=$WORK/$1
+  port=$(free_port)
+  socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork SYSTEM:"cat '$reply'" 2>/dev/null &
+  local pid=$!
+  PIDS="$PIDS $pid"
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+  run_backend "$out" "lpr://127.0.0.1:$port/lp?timeout=2&snmp=no" 210 alice t 1 "" "$WORK/small" </dev/null
+  check "$name: exit STOP (got $(rc_of "$out"))" [ "$(rc_of "$out")" = 4 ]
+  check "$name: exactly one ERROR line" [ "$(count_lines "$out" ERROR:)" = 1 ]
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+if command -v socat >/dev/null; then
+  printf 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n' \
+    >"$WORK/http-reply"
+  not_lpd http-server "$WORK/http-reply"
+  check "http-server: the status line quoted as text, no fake NACK code" \
+    grep -qx "ERROR: Queue misconfigured: 127.0.0.1:[0-9]* is not an LPD server: it answered 'HTTP/1.1 400 Bad Request'; check the host and port in the device URI" "$WORK/http-server.err"
+  printf '\025\003\003\000\002\002\050' >"$WORK/tls-alert"    # a TLS alert record
+  not_lpd tls-server "$WORK/tls-alert"
+  check "tls-server: binary junk counted, not quoted" \
+    grep -q 'is not an LPD server: it sent 7 bytes that are not LPD' "$WORK/tls-server.err"
+else
+  skip "servers that are not LPD: needs socat"
+fi
 
 # Run a command in a private network namespace (loopback only); skip when not possible.
 NETNS_OK=false

@@ -64,6 +64,17 @@ test_not_lpd(void)
   unsigned char junk[100];
   char          big[400], msg[40];
 
+  // A lone letter and a newline before binary bytes is junk, not a sentence to quote.
+  {
+    unsigned char x[40];
+
+    x[0] = 'X';
+    x[1] = '\n';
+    for (size_t i = 2; i < sizeof(x); i ++)
+      x[i] = (unsigned char)(i * 157 + 10);
+    CU_ASSERT_EQUAL(lpdReplyClassify(x, sizeof(x), &r), LPD_REPLY_BINARY);
+    CU_ASSERT_EQUAL(lpdReplyClassify("OK\n", 3, &r), LPD_REPLY_TEXT);
+  }
   CU_ASSERT_STRING_EQUAL(verdict("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 47,
                                  &r),
                          "127.0.0.1:515 is not an LPD server: it answered "
