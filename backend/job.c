@@ -89,6 +89,7 @@ setup_where(lpr_job_t *job)
   c->manual_copies = job->opt.manual_copies;
   c->banner      = job->opt.banner;
   c->format      = job->opt.format;
+  c->ascii_only  = job->opt.charset == LPR_CHARSET_ASCII;
   c->mode        = core_mode(job->opt.mode);
   c->mode_source = job->opt.mode_source;
   c->data_first  = job->opt.data_first;

@@ -41,7 +41,20 @@ lpdJobInit(lpd_job_t *job, lpd_loop_t *loop)
   job->sock_fd     = -1;
 }
 
-// 'lpdJobSetText()' - Control-file fields from the job, sanitized to RFC 1179 limits.
+// 'set_field()' - One control-file text: 7-bit when asked, cleaned and cut to its limit.
+static size_t
+set_field(const lpd_job_t *job, char *dst, size_t size, const char *src, size_t max)
+{
+  char ascii[1024];
+
+  if (!job->ascii_only)
+    return (lpdSanitize(dst, size, src, max));
+  lprTextAscii(ascii, sizeof(ascii), src ? src : "", src ? strlen(src) : 0);
+  return (lpdSanitize(dst, size, ascii, max));
+}
+
+// 'lpdJobSetText()' - Control-file fields from the job, sanitized to RFC 1179 limits (set
+//                     ascii_only first).
 void
 lpdJobSetText(lpd_job_t *job, const char *user, const char *title, const char *orighost,
               bool sanitize_title)
@@ -58,7 +71,7 @@ lpdJobSetText(lpd_job_t *job, const char *user, const char *title, const char *o
     buf[sizeof(buf) - 1] = '\0';
     lpdSanitizeHost(job->ctl_host, sizeof(job->ctl_host), buf);
   }
-  if (lpdSanitize(job->user, sizeof(job->user), user, LPD_USER_MAX) == 0)
+  if (set_field(job, job->user, sizeof(job->user), user, LPD_USER_MAX) == 0)
     snprintf(job->user, sizeof(job->user), "unknown");
 
   snprintf(buf, sizeof(buf), "%s", title ? title : "");
@@ -66,9 +79,9 @@ lpdJobSetText(lpd_job_t *job, const char *user, const char *title, const char *o
     for (size_t i = 0; buf[i]; i ++)
       if (!isalnum((unsigned char)buf[i]) && !isspace((unsigned char)buf[i]))
         buf[i] = '_';
-  lpdSanitize(job->jobname, sizeof(job->jobname), buf, LPD_JOB_MAX);
-  lpdSanitize(job->source, sizeof(job->source), buf, LPD_SOURCE_MAX);
-  lpdSanitize(job->title, sizeof(job->title), buf, LPD_TITLE_MAX);
+  set_field(job, job->jobname, sizeof(job->jobname), buf, LPD_JOB_MAX);
+  set_field(job, job->source, sizeof(job->source), buf, LPD_SOURCE_MAX);
+  set_field(job, job->title, sizeof(job->title), buf, LPD_TITLE_MAX);
 }
 
 // 'lpdOutcomeName()' - Short name of an outcome, for DEBUG lines and tests.

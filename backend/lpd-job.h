@@ -77,6 +77,7 @@ typedef struct lpd_job_s
   bool            manual_copies;        // a file's copies as repeated data, not print lines
   bool            banner;
   char            format;               // print letter (RFC 1179 section 7.3)
+  bool            ascii_only;           // control-file text 7-bit (fragile network cards)
 
   // How.
   lpd_mode_t      mode;

@@ -201,6 +201,9 @@ open_pair(void *ctx, int *fd)
   return (true);
 }
 
+static const char *job_title = "report";  // the next job's title
+static bool       job_ascii;              // the next job's ascii_only
+
 // 'run_job()' - One whole job through lpdJobRun() against server s.
 static lpd_outcome_t
 run_job(server_t *s, lpd_mode_t mode, const char *file, int infd)
@@ -226,7 +229,8 @@ run_job(server_t *s, lpd_mode_t mode, const char *file, int infd)
   job.timeout  = 5;
   job.tmpdir   = cache;
   job.cachedir = cache;
-  lpdJobSetText(&job, "alice", "report", "client", false);
+  job.ascii_only = job_ascii;
+  lpdJobSetText(&job, "alice", job_title, "client", false);
   job.jobnum = 123;
   o = lpdJobRun(&job);
   for (int i = 0; i < s->nthreads; i ++)
@@ -366,6 +370,38 @@ test_lost_ack(void)
   free(bytes);
 }
 
+// 'test_ascii()' - charset=ascii: the control file's text is 7-bit.
+static void
+test_ascii(void)
+{
+  char          path[] = "/tmp/test-lpd-job-in-XXXXXX";
+  unsigned char *bytes;
+  int           rd;
+  server_t      s;
+
+  make_input(1000, path, &rd, &bytes);
+  close(rd);
+  for (int ascii = 0; ascii < 2; ascii ++)
+  {
+    server_init(&s);
+    job_title = "\xc5\x81\xc3\xb3" "d\xc5\xba stra\xc3\x9f" "e";  // "Łódź straße"
+    job_ascii = ascii;
+    CU_ASSERT_EQUAL(run_job(&s, LPD_MODE_AUTO, path, -1), LPD_OUTCOME_OK);
+    if (ascii)
+      CU_ASSERT_PTR_NOT_NULL(strstr(s.control, "JLodz strasse\n"));
+    if (!ascii)
+      CU_ASSERT_PTR_NOT_NULL(strstr(s.control, "J\xc5\x81\xc3\xb3" "d\xc5\xba stra\xc3\x9f"
+                                               "e\n"));
+    for (size_t i = 0; ascii && i < s.control_len; i ++)
+      CU_ASSERT_TRUE((unsigned char)s.control[i] < 0x80);
+    server_free(&s);
+  }
+  job_title = "report";
+  job_ascii = false;
+  unlink(path);
+  free(bytes);
+}
+
 // 'main()' - Run the suite.
 int
 main(void)
@@ -375,6 +411,7 @@ main(void)
     { "every mode, file and stream", test_modes },
     { "zero count refused: fallback", test_fallback },
     { "lost final ack", test_lost_ack },
+    { "charset=ascii", test_ascii },
     CU_TEST_INFO_NULL
   };
 
