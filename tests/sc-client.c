@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <cups/cups.h>
 #include <cups/sidechannel.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -111,7 +112,10 @@ main(int argc, char *argv[])
   dup2(sv[0], CUPS_SC_FD);
   close(sv[0]);
   close(sv[1]);
-  usleep((useconds_t)atoi(argv[1]) * 1000);
+  // libcups sets up its per-thread globals (nsswitch.conf, the passwd entry) on the first
+  // side-channel request; do it now, so that the times below are the backend's answers.
+  (void)cupsUser();
+  usleep((useconds_t)strtol(argv[1], NULL, 10) * 1000);
 
   for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i ++)
   {

@@ -291,6 +291,7 @@ test_modes(void)
 
   make_input(40000, path, &rd, &bytes);
   close(rd);
+  free(bytes);
   for (int file = 0; file < 2; file ++)
     for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m ++)
     {

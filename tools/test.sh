@@ -9,6 +9,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tools/deps.sh" test
 
+echo "== house rules (tools/checksrc.sh)"
+"$top/tools/checksrc.sh" | tail -n 20
+
 echo "== build with -Werror, ASan and UBSan"
 "$top/tools/build.sh" "$top/_build/check" --enable-werror --enable-sanitizers
 cd "$top/_build/check"
@@ -31,7 +34,8 @@ echo "== unit tests under valgrind (plain build)"
 cd "$top/_build/valgrind"
 make -s check TESTS= >/dev/null
 for t in tests/test-text tests/test-status tests/test-lpd-proto tests/test-lpd-queue tests/test-supplies \
-         tests/test-spool tests/test-options tests/test-pjl; do
+         tests/test-spool tests/test-options tests/test-pjl tests/test-lpd-reply tests/test-loop \
+         tests/test-outcome tests/test-lpd-job; do
   valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
     "./$t" >"$t.valgrind.log" 2>&1 || { cat "$t.valgrind.log"; echo "valgrind: $t"; exit 1; }
   echo "valgrind clean: $t"
