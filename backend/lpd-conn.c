@@ -274,23 +274,32 @@ lpdQueueNameValid(const char *queue)
   return (true);
 }
 
+// 'line_and_ack()' - Send a command or subcommand line that snprintf() made (n of a buffer of
+//                    size bytes: cut or failed lines are never sent) and read its ack.
+static lpd_result_t
+line_and_ack(lpd_conn_t *c, const char *line, int n, size_t size)
+{
+  lpd_result_t r;
+
+  if (n < 0 || (size_t)n >= size)
+    return (LPD_IO_ERROR);
+  if ((r = lpdWriteAll(c, line, (size_t)n)) != LPD_OK)
+    return (r);
+  return (lpdReadAck(c));
+}
+
 // 'lpdReceiveJob()' - Send "\2queue\n" (RFC 1179 section 5.2) and read the ack.
 lpd_result_t
 lpdReceiveJob(lpd_conn_t *c, const char *queue)
 {
   char         line[300];
   int          n;
-  lpd_result_t r;
 
   c->step = LPD_STEP_COMMAND;
   if (!lpdQueueNameValid(queue))
     return (LPD_IO_ERROR);
   n = snprintf(line, sizeof(line), "%c%s\n", LPD_CMD_RECEIVE, queue);
-  if (n < 0 || (size_t)n >= sizeof(line))
-    return (LPD_IO_ERROR);
-  if ((r = lpdWriteAll(c, line, (size_t)n)) != LPD_OK)
-    return (r);
-  return (lpdReadAck(c));
+  return (line_and_ack(c, line, n, sizeof(line)));
 }
 
 // 'lpdSubcommand()' - Send a control or data file subcommand (LPD_SUB_*, sections 6.2/6.3) and
@@ -300,15 +309,10 @@ lpdSubcommand(lpd_conn_t *c, int type, uint64_t count, const char *name)
 {
   char         line[300];
   int          n;
-  lpd_result_t r;
 
   c->step = type == LPD_SUB_CONTROL ? LPD_STEP_CONTROL : LPD_STEP_DATA;
   n = snprintf(line, sizeof(line), "%c%" PRIu64 " %s\n", type, count, name);
-  if (n < 0 || (size_t)n >= sizeof(line))
-    return (LPD_IO_ERROR);
-  if ((r = lpdWriteAll(c, line, (size_t)n)) != LPD_OK)
-    return (r);
-  return (lpdReadAck(c));
+  return (line_and_ack(c, line, n, sizeof(line)));
 }
 
 // 'lpdEndFile()' - End a counted file with its NUL octet and read the ack (section 6.2/6.3).

@@ -45,6 +45,8 @@ copy_buffer(lpd_conn_t *c)
   {
     p = mmap(NULL, COPY_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     c->copybuf = p == MAP_FAILED ? NULL : p;
+    if (!c->copybuf)
+      c->err = ENOMEM;                  // the caller fails with LPD_INPUT_ERROR
   }
   return (c->copybuf);
 }
@@ -59,10 +61,7 @@ send_file_copy(lpd_conn_t *c, int fd, off_t offset, uint64_t len)
   lpd_result_t r;
 
   if (!buf)
-  {
-    c->err = ENOMEM;
     return (LPD_INPUT_ERROR);
-  }
   while (len > 0)
   {
     n = pread(fd, buf, len < COPY_BUF_SIZE ? (size_t)len : COPY_BUF_SIZE, offset);
@@ -255,10 +254,7 @@ send_stream_copy(lpd_conn_t *c, int infd)
   lpd_result_t r;
 
   if (!buf)
-  {
-    c->err = ENOMEM;
     return (LPD_INPUT_ERROR);
-  }
   for (;;)
   {
     if ((r = wait_stream(c, infd)) != LPD_OK)
