@@ -743,6 +743,35 @@ lpdFamilyName(lpd_family_t family)
   return ((size_t)family < sizeof(names) / sizeof(names[0]) ? names[family] : "unknown");
 }
 
+// 'lpdFamilyLimit()' - What a family's listing cannot tell, in plain words (for messages such
+//                      as "Job 101 cannot be followed there: ...").
+const char *
+lpdFamilyLimit(lpd_family_t family)
+{
+  switch (family)
+  {
+    case LPD_FAMILY_ERROR_REPLY :
+        return ("it answered the queue query with an error instead of a listing");
+    case LPD_FAMILY_BSD :
+    case LPD_FAMILY_LPRNG :
+        return ("once a job has left the queue, printed and removed look the same");
+    case LPD_FAMILY_CUPS_LPD :
+    case LPD_FAMILY_XEROX :
+        return ("it lists its own job ids, so a job is recognised only by owner, title and "
+                "size");
+    case LPD_FAMILY_WINDOWS :
+        return ("it lists the Windows spooler's job ids, so a job is recognised only by owner, "
+                "job name (19 characters) and size");
+    case LPD_FAMILY_JETDIRECT :
+        return ("an HP JetDirect card holds no queue: a job is never listed");
+    case LPD_FAMILY_ALL_QUEUES :
+        return ("it lists every queue's jobs under its own ids, so a job is recognised only by "
+                "owner, title and size");
+    default :
+        return ("its queue listing is in a format the backend does not know");
+  }
+}
+
 // 'lpdMatchName()' - How a job was found, for DEBUG lines.
 const char *
 lpdMatchName(lpd_match_t how)

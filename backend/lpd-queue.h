@@ -37,6 +37,9 @@
 //   jobs        job rows listed (finished LPRng jobs not counted).
 //   status      the server's first status line, cleaned of control bytes and invalid UTF-8.
 //
+// lpdFamilyName() names a family, lpdFamilyLimit() says in plain words what its listing cannot
+// tell (for "cannot be followed there: ..." messages), lpdMatchName() words how.
+//
 // Owners written user@host count as the user.  Titles are compared as a prefix, whitespace
 // runs folded and case ignored, because servers cut long names to their column (LPRng 20,
 // cups-lpd 31, Windows 19 characters) and BSD lpd may end a cut name with "...".
@@ -97,6 +100,7 @@ typedef struct lpd_queue_state_s
 void        lpdQueueParse(const char *text, size_t len, const lpd_queue_match_t *want,
                           lpd_queue_state_t *st);
 const char  *lpdFamilyName(lpd_family_t family);
+const char  *lpdFamilyLimit(lpd_family_t family);
 const char  *lpdMatchName(lpd_match_t how);
 
 #endif // LPD_QUEUE_H

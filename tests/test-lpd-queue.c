@@ -188,6 +188,10 @@ test_families(void)
   }
   CU_ASSERT_STRING_EQUAL(lpdFamilyName(LPD_FAMILY_WINDOWS), "Windows LPD Service");
   CU_ASSERT_STRING_EQUAL(lpdMatchName(LPD_MATCH_JOBNUM), "by its job number");
+  CU_ASSERT_PTR_NOT_NULL(strstr(lpdFamilyLimit(LPD_FAMILY_JETDIRECT), "never listed"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(lpdFamilyLimit(LPD_FAMILY_UNKNOWN), "does not know"));
+  for (int f = LPD_FAMILY_UNKNOWN; f <= LPD_FAMILY_ALL_QUEUES + 1; f ++)
+    CU_ASSERT_TRUE(lpdFamilyName((lpd_family_t)f)[0] && lpdFamilyLimit((lpd_family_t)f)[0]);
 }
 
 // 'test_ambiguity()' - Never a positive match when two rows fit.
