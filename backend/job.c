@@ -495,7 +495,7 @@ query_queue(lpr_job_t *job, int timeout_ms, int cancel_fd, lpd_queue_state_t *st
     if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
     {
       lpd_queue_match_t want = { job->jobnum, job->host, job->user, job->jobname,
-                                 job->source, job->uri.queue, 0 };
+                                 job->source, job->uri.queue, 0, job->opt.banner };
 
       lpdQueueParse(reply.data, reply.len, &want, st);
       *whole = r == LPD_OK;

@@ -26,6 +26,7 @@
 
 #define MAX_TOKENS    16
 #define OWNER_CUT_MIN 7                 // narrowest owner column known (cups-lpd "%-7.7s")
+#define BANNER_SLACK  (64 * 1024)       // most bytes CUPS banner pages may add to a listed size
 
 typedef struct span_s                   // a piece of the listing (not NUL-terminated)
 {
@@ -490,7 +491,11 @@ match_ots(const lpd_queue_match_t *w, const row_t *row)
     return (0);
   if (w->size <= 0)
     return (titled ? 1 : 0);
-  want = row->kib ? (w->size + 1023) / 1024 * 1024 : w->size;
+  if (!row->kib)
+    return (row->size == w->size ? 2 : 0);
+  want = (w->size + 1023) / 1024 * 1024;
+  if (w->banner)                        // cups-lpd: the L line became CUPS banner pages
+    return (row->size >= want && row->size <= want + BANNER_SLACK ? 2 : 0);
   return (row->size == want ? 2 : 0);
 }
 
@@ -708,7 +713,7 @@ void
 lpdQueueParse(const char *text, size_t len, const lpd_queue_match_t *want,
               lpd_queue_state_t *st)
 {
-  static const lpd_queue_match_t none = { 0, NULL, NULL, NULL, NULL, NULL, 0 };
+  static const lpd_queue_match_t none = { 0, NULL, NULL, NULL, NULL, NULL, 0, false };
   const char                     *line = text, *end = text + len, *nl;
   parse_t                        ps;
 

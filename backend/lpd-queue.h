@@ -40,6 +40,10 @@
 // lpdFamilyName() names a family, lpdFamilyLimit() says in plain words what its listing cannot
 // tell (for "cannot be followed there: ..." messages), lpdMatchName() words how.
 //
+// Sizes are compared exactly, except cups-lpd's whole KiB (ceil(size / 1024) * 1024, and at
+// most 64 KiB more when banner is set: cups-lpd turns an L line into CUPS banner pages, which
+// count in its size; measured +1 KiB on CUPS 2.4.2, tests/fixtures/README.md).
+//
 // Owners written user@host count as the user.  Titles are compared as a prefix, whitespace
 // runs folded and case ignored, because servers cut long names to their column (LPRng 20,
 // cups-lpd 31, Windows 19 characters) and BSD lpd may end a cut name with "...".
@@ -80,6 +84,8 @@ typedef struct lpd_queue_match_s        // the job we look for, as we sent it
   const char *source;                   // N line as sent, or NULL
   const char *queue;                    // the queue asked about, or NULL
   long long  size;                      // exact data bytes sent, or 0 when unknown
+  bool       banner;                    // L line sent: cups-lpd then adds CUPS banner pages
+                                        // to the size it lists
 } lpd_queue_match_t;
 
 typedef struct lpd_queue_state_s
