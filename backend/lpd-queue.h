@@ -46,7 +46,7 @@
 //
 // Owners written user@host count as the user.  Titles are compared as a prefix, whitespace
 // runs folded and case ignored, because servers cut long names to their column (LPRng 20,
-// cups-lpd 31, Windows 19 characters) and BSD lpd may end a cut name with "...".
+// cups-lpd 31 or 39, Windows 19 characters) and BSD lpd may end a cut name with "...".
 
 #ifndef LPD_QUEUE_H
 #define LPD_QUEUE_H

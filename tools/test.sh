@@ -30,7 +30,8 @@ echo "== unit tests under valgrind (plain build)"
 "$top/tools/build.sh" "$top/_build/valgrind" --enable-werror
 cd "$top/_build/valgrind"
 make -s check TESTS= >/dev/null
-for t in tests/test-text tests/test-status tests/test-lpd-proto tests/test-lpd-queue tests/test-supplies \
+for t in tests/test-text tests/test-status tests/test-lpd-proto tests/test-lpd-queue tests/test-lpd-reply \
+         tests/test-supplies \
          tests/test-spool tests/test-options tests/test-pjl; do
   valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
     "./$t" >"$t.valgrind.log" 2>&1 || { cat "$t.valgrind.log"; echo "valgrind: $t"; exit 1; }
