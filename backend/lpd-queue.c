@@ -77,7 +77,7 @@ static const char * const error_phrases[] =
   "unsupported command", "unsupported read job command", "line too long",
   "specified printer does not exist", "windows lpd server error", "unknown printer",
   "does not exist", "no entry queue", "internal error", "no such queue", "no such printer",
-  "unknown queue", "invalid queue", NULL
+  "unknown queue", "invalid queue", "unable to get printer", NULL
 };
 
 // 'span_has()' - Whether a span contains a word or phrase (case-insensitive).

@@ -100,6 +100,8 @@ static const fixture_t fixtures[] =
     true, 3, NONE, 0, false },                                   // other size: not ours
   { "queue-cups-lpd-short-3.txt", { 1, "ws1", "alice", "report.txt", NULL, "lp", 0, false }, F_CUPS,
     true, 3, OT, 1, false },                                     // size unknown: weaker
+  { "queue-cups-lpd-short-nosuch.txt", CUPS_ALICE, F_ERR, false, 0, NONE, 0, false },
+  { "queue-cups-lpd-long-nosuch.txt", CUPS_ALICE, F_ERR, false, 0, NONE, 0, false },
   { "queue-cups-lpd-long-1.txt", CUPS_ALICE, F_CUPS, true, 1, OTS, 1, false },
   { "queue-cups-lpd-long-3.txt", CUPS_CAROL, F_CUPS, true, 3, OTS, 3, false },
   { "queue-cups-lpd-long-3.txt", { 2, "ws2", "bob", "x", NULL, "lp", 70000, false },
