@@ -107,8 +107,8 @@ list_queue(lpd_job_t *job, int timeout_ms, listing_t *l)
   lpd_result_t      r;
   bool              got;
   lpd_queue_match_t want = { job->jobnum, job->ctl_host, job->user, job->jobname, job->source,
-                             job->queue,
-                             (long long)atomic_load(&job->progress.sent) };
+                             job->queue, (long long)atomic_load(&job->progress.sent),
+                             job->banner };
 
   memset(l, 0, sizeof(*l));
   lprBufInit(&reply, LPD_QUEUE_LISTING_MAX);
@@ -202,9 +202,9 @@ cannot_follow(lpd_job_t *job, const lpd_queue_state_t *st)
     lprStatus("INFO", "Queue %s on %s lists several jobs that look like job %03d: it cannot be "
               "followed there, so waiting ends", job->queue, job->host, job->jobnum);
   else
-    lprStatus("INFO", "Queue %s on %s answers in a form the backend cannot read (%s): job %03d "
-              "cannot be followed there, so waiting ends", job->queue, job->host,
-              lpdFamilyName(st->family), job->jobnum);
+    lprStatus("INFO", "Queue %s on %s answers in a form the backend cannot read (%s: %s): job "
+              "%03d cannot be followed there, so waiting ends", job->queue, job->host,
+              lpdFamilyName(st->family), lpdFamilyLimit(st->family), job->jobnum);
   return (true);
 }
 

@@ -26,6 +26,7 @@
 
 #define MAX_TOKENS    16
 #define OWNER_CUT_MIN 7                 // narrowest owner column known (cups-lpd "%-7.7s")
+#define BANNER_SLACK  (64 * 1024)       // most bytes CUPS banner pages may add to a listed size
 
 typedef struct span_s                   // a piece of the listing (not NUL-terminated)
 {
@@ -76,7 +77,7 @@ static const char * const error_phrases[] =
   "unsupported command", "unsupported read job command", "line too long",
   "specified printer does not exist", "windows lpd server error", "unknown printer",
   "does not exist", "no entry queue", "internal error", "no such queue", "no such printer",
-  "unknown queue", "invalid queue", NULL
+  "unknown queue", "invalid queue", "unable to get printer", NULL
 };
 
 // 'span_has()' - Whether a span contains a word or phrase (case-insensitive).
@@ -490,7 +491,11 @@ match_ots(const lpd_queue_match_t *w, const row_t *row)
     return (0);
   if (w->size <= 0)
     return (titled ? 1 : 0);
-  want = row->kib ? (w->size + 1023) / 1024 * 1024 : w->size;
+  if (!row->kib)
+    return (row->size == w->size ? 2 : 0);
+  want = (w->size + 1023) / 1024 * 1024;
+  if (w->banner)                        // cups-lpd: the L line became CUPS banner pages
+    return (row->size >= want && row->size <= want + BANNER_SLACK ? 2 : 0);
   return (row->size == want ? 2 : 0);
 }
 
@@ -708,7 +713,7 @@ void
 lpdQueueParse(const char *text, size_t len, const lpd_queue_match_t *want,
               lpd_queue_state_t *st)
 {
-  static const lpd_queue_match_t none = { 0, NULL, NULL, NULL, NULL, NULL, 0 };
+  static const lpd_queue_match_t none = { 0, NULL, NULL, NULL, NULL, NULL, 0, false };
   const char                     *line = text, *end = text + len, *nl;
   parse_t                        ps;
 
@@ -741,6 +746,35 @@ lpdFamilyName(lpd_family_t family)
   };
 
   return ((size_t)family < sizeof(names) / sizeof(names[0]) ? names[family] : "unknown");
+}
+
+// 'lpdFamilyLimit()' - What a family's listing cannot tell, in plain words (for messages such
+//                      as "Job 101 cannot be followed there: ...").
+const char *
+lpdFamilyLimit(lpd_family_t family)
+{
+  switch (family)
+  {
+    case LPD_FAMILY_ERROR_REPLY :
+        return ("it answered the queue query with an error instead of a listing");
+    case LPD_FAMILY_BSD :
+    case LPD_FAMILY_LPRNG :
+        return ("once a job has left the queue, printed and removed look the same");
+    case LPD_FAMILY_CUPS_LPD :
+    case LPD_FAMILY_XEROX :
+        return ("it lists its own job ids, so a job is recognised only by owner, title and "
+                "size");
+    case LPD_FAMILY_WINDOWS :
+        return ("it lists the Windows spooler's job ids, so a job is recognised only by owner, "
+                "job name (19 characters) and size");
+    case LPD_FAMILY_JETDIRECT :
+        return ("an HP JetDirect card holds no queue: a job is never listed");
+    case LPD_FAMILY_ALL_QUEUES :
+        return ("it lists every queue's jobs under its own ids, so a job is recognised only by "
+                "owner, title and size");
+    default :
+        return ("its queue listing is in a format the backend does not know");
+  }
 }
 
 // 'lpdMatchName()' - How a job was found, for DEBUG lines.

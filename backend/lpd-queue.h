@@ -37,9 +37,16 @@
 //   jobs        job rows listed (finished LPRng jobs not counted).
 //   status      the server's first status line, cleaned of control bytes and invalid UTF-8.
 //
+// lpdFamilyName() names a family, lpdFamilyLimit() says in plain words what its listing cannot
+// tell (for "cannot be followed there: ..." messages), lpdMatchName() words how.
+//
+// Sizes are compared exactly, except cups-lpd's whole KiB (ceil(size / 1024) * 1024, and at
+// most 64 KiB more when banner is set: cups-lpd turns an L line into CUPS banner pages, which
+// count in its size; measured +1 KiB on CUPS 2.4.2, tests/fixtures/README.md).
+//
 // Owners written user@host count as the user.  Titles are compared as a prefix, whitespace
 // runs folded and case ignored, because servers cut long names to their column (LPRng 20,
-// cups-lpd 31, Windows 19 characters) and BSD lpd may end a cut name with "...".
+// cups-lpd 31 or 39, Windows 19 characters) and BSD lpd may end a cut name with "...".
 
 #ifndef LPD_QUEUE_H
 #define LPD_QUEUE_H
@@ -77,6 +84,8 @@ typedef struct lpd_queue_match_s        // the job we look for, as we sent it
   const char *source;                   // N line as sent, or NULL
   const char *queue;                    // the queue asked about, or NULL
   long long  size;                      // exact data bytes sent, or 0 when unknown
+  bool       banner;                    // L line sent: cups-lpd then adds CUPS banner pages
+                                        // to the size it lists
 } lpd_queue_match_t;
 
 typedef struct lpd_queue_state_s
@@ -97,6 +106,7 @@ typedef struct lpd_queue_state_s
 void        lpdQueueParse(const char *text, size_t len, const lpd_queue_match_t *want,
                           lpd_queue_state_t *st);
 const char  *lpdFamilyName(lpd_family_t family);
+const char  *lpdFamilyLimit(lpd_family_t family);
 const char  *lpdMatchName(lpd_match_t how);
 
 #endif // LPD_QUEUE_H

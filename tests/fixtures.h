@@ -24,19 +24,37 @@
 #define NONE     LPD_MATCH_NONE
 
 // Our jobs as the backend would describe them: number, H, P, J, N, queue, size.
-#define ALICE     { 101, "ws1", "alice", "report.txt", "report.txt", "lp", 1234 }
+#define ALICE     { 101, "ws1", "alice", "report.txt", "report.txt", "lp", 1234, false }
 #define BOB       { 102, "ws2", "bob", "Long job name with spaces.pdf", \
-                    "Long job name with spaces.pdf", "lp", 56789 }
-#define CAROL     { 103, "ws1", "carol", "photo.ps", "/home/carol/photo.ps", "lp", 7 }
-#define CUPS_ALICE { 101, "ws1", "alice", "report.txt", "report.txt", "lp", 1000 }
+                    "Long job name with spaces.pdf", "lp", 56789, false }
+#define CAROL     { 103, "ws1", "carol", "photo.ps", "/home/carol/photo.ps", "lp", 7, false }
+#define CUPS_ALICE { 101, "ws1", "alice", "report.txt", "report.txt", "lp", 1000, false }
 #define CUPS_BOB  { 102, "ws2", "bob", "quarterly summary.pdf", "quarterly summary.pdf", "lp", \
-                    5000 }
-#define CUPS_CAROL { 103, "ws1", "carol", "x", "x", "lp", 70000 }
+                    5000, false }
+#define CUPS_CAROL { 103, "ws1", "carol", "x", "x", "lp", 70000, false }
+
+// Long names and UTF-8 (README.md: captured from all three): 201 administrator@ws1 "A very
+// long job title that exceeds thirty-one characters.pdf" 5000 bytes, 202 alice@ws2
+// "r\xc3\xa9sum\xc3\xa9 \xc3\xbc" "ber.txt" 300 bytes, both with an L line (banner).
+#define LONG_ADMIN { 201, "ws1", "administrator", \
+                     "A very long job title that exceeds thirty-one characters.pdf", \
+                     "A very long job title that exceeds thirty-one characters.pdf", "lp", 5000, \
+                     true }
+#define UTF8_ALICE { 202, "ws2", "alice", "r\xc3\xa9sum\xc3\xa9 \xc3\xbc" "ber.txt", \
+                     "r\xc3\xa9sum\xc3\xa9 \xc3\xbc" "ber.txt", "lp", 300, true }
+#define UTF8_ALICE_NO_BANNER { 202, "ws2", "alice", "r\xc3\xa9sum\xc3\xa9 \xc3\xbc" "ber.txt", \
+                               NULL, "lp", 300, false }
+// cups-lpd sizes (no L line): jobs 1-4 alice "t" of 1, 300, 1000, 1024 bytes, 5 alice "t"
+// 1025, 6 alice "t" 5000, 7 alice "longtitle-" x5 300, 8 administrator "t" 300, 9 bob "t" 5000.
+#define SZ(u, t, n) { 999, "ws1", u, t, t, "lp", n, false }
+#define LONGTITLE   "longtitle-longtitle-longtitle-longtitle-longtitle"
+#define ALICE104    { 104, "ws12", "alice", "report", "report", "lp", 2160, false }
 
 static const fixture_t fixtures[] =
 {
   // file, job, family, understood, jobs, how found, rank, ambiguous
-  { "queue-example.txt", { 1, "h", "u", NULL, NULL, NULL, 0 }, F_BSD, true, 0, NONE, 0, false },
+  { "queue-example.txt", { 1, "h", "u", NULL, NULL, NULL, 0, false },
+    F_BSD, true, 0, NONE, 0, false },
   // LPRng: the short form counts jobs but lists none; the long form lists them (held or not).
   { "queue-lprng-short-0.txt", ALICE, F_LPRNG, false, 0, NONE, 0, false },
   { "queue-lprng-short-3.txt", ALICE, F_LPRNG, false, 0, NONE, 0, false },
@@ -47,7 +65,7 @@ static const fixture_t fixtures[] =
   { "queue-lprng-long-1-stopped.txt", ALICE, F_LPRNG, true, 1, NUM, 1, false },
   { "queue-lprng-long-3.txt", BOB, F_LPRNG, true, 3, NUM, 2, false },
   { "queue-lprng-long-3.txt", CAROL, F_LPRNG, true, 3, NUM, 3, false },
-  { "queue-lprng-long-3.txt", { 102, "ws1", "bob", NULL, NULL, "lp", 0 }, F_LPRNG, true, 3,
+  { "queue-lprng-long-3.txt", { 102, "ws1", "bob", NULL, NULL, "lp", 0, false }, F_LPRNG, true, 3,
     NONE, 0, false },                                            // other host
   { "queue-lprng-long-3-stopped.txt", CAROL, F_LPRNG, true, 3, NUM, 3, false },
   { "queue-lprng-long-nosuch.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
@@ -55,21 +73,21 @@ static const fixture_t fixtures[] =
   { "queue-bsd-short-0.txt", ALICE, F_BSD, true, 0, NONE, 0, false },
   { "queue-bsd-short-1.txt", ALICE, F_BSD, true, 1, NUM, 1, false },
   { "queue-bsd-short-3.txt", BOB, F_BSD, true, 3, NUM, 2, false },
-  { "queue-bsd-short-3.txt", { 102, "ws2", "alice", NULL, NULL, "lp", 0 }, F_BSD, true, 3,
+  { "queue-bsd-short-3.txt", { 102, "ws2", "alice", NULL, NULL, "lp", 0, false }, F_BSD, true, 3,
     NONE, 0, false },                                            // other owner
   { "queue-bsd-short-nosuch.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
   { "queue-bsd-long-0.txt", ALICE, F_BSD, true, 0, NONE, 0, false },
   { "queue-bsd-long-1.txt", ALICE, F_BSD, true, 1, NUM, 1, false },
   { "queue-bsd-long-3.txt", CAROL, F_BSD, true, 3, NUM, 3, false },
-  { "queue-bsd-long-3.txt", { 104, "ws1", "carol", NULL, NULL, "lp", 0 }, F_BSD, true, 3, NONE,
+  { "queue-bsd-long-3.txt", { 104, "ws1", "carol", NULL, NULL, "lp", 0, false },
+    F_BSD, true, 3, NONE,
     0, false },
   { "queue-bsd-long-nosuch.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
   // user@host owners count as the user.
-  { "queue-bsd-userhost-short-2.txt", { 104, "ws12", "alice", "report", "report", "lp", 2160 },
-    F_BSD, true, 2, NUM, 2, false },
-  { "queue-bsd-userhost-long-2.txt", { 104, "ws12", "alice", "report", "report", "lp", 2160 },
-    F_BSD, true, 2, NUM, 2, false },
-  { "queue-bsd-userhost-long-2.txt", { 103, "ws2", "alice", NULL, NULL, "lp", 0 }, F_BSD, true,
+  { "queue-bsd-userhost-short-2.txt", ALICE104, F_BSD, true, 2, NUM, 2, false },
+  { "queue-bsd-userhost-long-2.txt", ALICE104, F_BSD, true, 2, NUM, 2, false },
+  { "queue-bsd-userhost-long-2.txt", { 103, "ws2", "alice", NULL, NULL, "lp", 0, false },
+    F_BSD, true,
     2, NONE, 0, false },                                         // bob's number, not ours
   // A BSD listing with a row no parser reads: it cannot prove absence.
   { "queue-bsd-badrow.txt", ALICE, F_BSD, false, 1, NONE, 0, false },
@@ -77,20 +95,25 @@ static const fixture_t fixtures[] =
   { "queue-cups-lpd-short-0.txt", CUPS_ALICE, F_BSD, true, 0, NONE, 0, false },
   { "queue-cups-lpd-short-1.txt", CUPS_ALICE, F_CUPS, true, 1, OTS, 1, false },
   { "queue-cups-lpd-short-3.txt", CUPS_BOB, F_CUPS, true, 3, OTS, 2, false },
-  { "queue-cups-lpd-short-3.txt", { 1, "ws1", "alice", "report.txt", NULL, "lp", 3000 }, F_CUPS,
+  { "queue-cups-lpd-short-3.txt", { 1, "ws1", "alice", "report.txt", NULL, "lp", 3000, false },
+    F_CUPS,
     true, 3, NONE, 0, false },                                   // other size: not ours
-  { "queue-cups-lpd-short-3.txt", { 1, "ws1", "alice", "report.txt", NULL, "lp", 0 }, F_CUPS,
+  { "queue-cups-lpd-short-3.txt", { 1, "ws1", "alice", "report.txt", NULL, "lp", 0, false }, F_CUPS,
     true, 3, OT, 1, false },                                     // size unknown: weaker
+  { "queue-cups-lpd-short-nosuch.txt", CUPS_ALICE, F_ERR, false, 0, NONE, 0, false },
+  { "queue-cups-lpd-long-nosuch.txt", CUPS_ALICE, F_ERR, false, 0, NONE, 0, false },
   { "queue-cups-lpd-long-1.txt", CUPS_ALICE, F_CUPS, true, 1, OTS, 1, false },
   { "queue-cups-lpd-long-3.txt", CUPS_CAROL, F_CUPS, true, 3, OTS, 3, false },
-  { "queue-cups-lpd-long-3.txt", { 2, "ws2", "bob", "x", NULL, "lp", 70000 }, F_CUPS, true, 3,
+  { "queue-cups-lpd-long-3.txt", { 2, "ws2", "bob", "x", NULL, "lp", 70000, false },
+    F_CUPS, true, 3,
     NONE, 0, false },                                            // carol's job, not bob's
   // Windows LPD Service: its own ids, job names cut to 19 characters.
   { "queue-windows-0.txt", ALICE, F_WIN, true, 0, NONE, 0, false },
   { "queue-windows-3.txt", ALICE, F_WIN, true, 3, OTS, 1, false },
   { "queue-windows-3.txt", BOB, F_WIN, true, 3, OTS, 2, false },
   { "queue-windows-3.txt", CAROL, F_WIN, true, 3, OTS, 3, false },
-  { "queue-windows-3.txt", { 26, "ws1", "dave", "report.txt", NULL, "lp", 1234 }, F_WIN, true, 3,
+  { "queue-windows-3.txt", { 26, "ws1", "dave", "report.txt", NULL, "lp", 1234, false },
+    F_WIN, true, 3,
     NONE, 0, false },                                            // the id is not our number
   { "queue-windows-paused-2.txt", ALICE, F_WIN, true, 2, NONE, 0, true },
   { "queue-windows-nosuch.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
@@ -100,13 +123,40 @@ static const fixture_t fixtures[] =
   { "queue-xerox-internal.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
   { "queue-xerox-nojobs.txt", ALICE, F_XEROX, true, 0, NONE, 0, false },
   { "queue-xerox-short-2.txt", BOB, F_XEROX, true, 2, OTS, 2, false },
-  { "queue-xerox-short-2.txt", { 17, "ws1", "carol", "photo.ps", NULL, "lp", 7 }, F_XEROX, true,
+  { "queue-xerox-short-2.txt", { 17, "ws1", "carol", "photo.ps", NULL, "lp", 7, false },
+    F_XEROX, true,
     2, NONE, 0, false },
   // Canon PRISMAsync: every queue, every protocol, its own ids.
   { "queue-canon-short-3.txt", ALICE, F_ALL, true, 3, OTS, 2, false },
-  { "queue-canon-short-3.txt", { 335, "ws1", "John", NULL, NULL, "lp", 0 }, F_ALL, true, 3,
+  { "queue-canon-short-3.txt", { 335, "ws1", "John", NULL, NULL, "lp", 0, false }, F_ALL, true, 3,
     NONE, 0, false },                                            // number alone proves nothing
   { "queue-canon-long-3.txt", ALICE, F_ALL, true, 3, OTS, 2, false },
+  // Real captures with long owners and titles, UTF-8 titles, banners, sizes near KiB bounds.
+  { "queue-bsd-short-longnames.txt", LONG_ADMIN, F_BSD, true, 2, NUM, 1, false },
+  { "queue-bsd-short-longnames.txt", UTF8_ALICE, F_BSD, true, 2, NUM, 2, false },
+  { "queue-bsd-long-longnames.txt", LONG_ADMIN, F_BSD, true, 2, NUM, 1, false },
+  { "queue-lprng-long-longnames.txt", LONG_ADMIN, F_LPRNG, true, 2, NUM, 1, false },
+  { "queue-lprng-long-longnames.txt", UTF8_ALICE, F_LPRNG, true, 2, NUM, 2, false },
+  { "queue-lprng-short-longnames.txt", UTF8_ALICE, F_LPRNG, false, 0, NONE, 0, false },
+  { "queue-cups-lpd-short-longnames.txt", LONG_ADMIN, F_CUPS, true, 2, OTS, 1, false },
+  { "queue-cups-lpd-short-longnames.txt", UTF8_ALICE, F_CUPS, true, 2, OTS, 2, false },
+  { "queue-cups-lpd-short-longnames.txt", UTF8_ALICE_NO_BANNER, F_CUPS, true, 2, NONE, 0,
+    false },                                                     // the banner's KiB unexplained
+  { "queue-cups-lpd-long-longnames.txt", LONG_ADMIN, F_CUPS, true, 2, OTS, 1, false },
+  { "queue-cups-lpd-long-longnames.txt", UTF8_ALICE, F_CUPS, true, 2, OTS, 2, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "t", 300), F_CUPS, true, 9, NONE, 0, true },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "t", 1024), F_CUPS, true, 9, NONE, 0, true },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "t", 1025), F_CUPS, true, 9, OTS, 5, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "t", 5000), F_CUPS, true, 9, OTS, 6, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "t", 4000), F_CUPS, true, 9, NONE, 0, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", LONGTITLE, 300), F_CUPS, true, 9, OTS, 7,
+    false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("alice", "longtitle-longtitle-x", 300), F_CUPS, true, 9,
+    NONE, 0, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("administrator", "t", 300), F_CUPS, true, 9, OTS, 8,
+    false },                                                     // owner cut to "adminis"
+  { "queue-cups-lpd-short-sizes.txt", SZ("admin", "t", 300), F_CUPS, true, 9, NONE, 0, false },
+  { "queue-cups-lpd-short-sizes.txt", SZ("bob", "t", 5000), F_CUPS, true, 9, OTS, 9, false },
   // Error sentences and a format nobody knows.
   { "queue-error-unsupported.txt", ALICE, F_ERR, false, 0, NONE, 0, false },
   { "queue-error-nosuch.txt", ALICE, F_ERR, false, 0, NONE, 0, false },

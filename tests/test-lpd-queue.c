@@ -16,7 +16,7 @@ static void
 parse_user(const char *text, int jobnum, const char *host, const char *user,
            lpd_queue_state_t *st)
 {
-  lpd_queue_match_t want = { jobnum, host, user, NULL, NULL, "lp", 0 };
+  lpd_queue_match_t want = { jobnum, host, user, NULL, NULL, "lp", 0, false };
 
   lpdQueueParse(text, strlen(text), &want, st);
 }
@@ -33,7 +33,7 @@ static void
 parse_ots(const char *text, const char *user, const char *title, long long size,
           lpd_queue_state_t *st)
 {
-  lpd_queue_match_t want = { 500, "ws1", user, title, title, "lp", size };
+  lpd_queue_match_t want = { 500, "ws1", user, title, title, "lp", size, false };
 
   lpdQueueParse(text, strlen(text), &want, st);
 }
@@ -179,7 +179,7 @@ test_families(void)
 
   // A queue literally named "Printer" on BSD lpd is not an all-queues spooler.
   {
-    lpd_queue_match_t want = { 7, "h", "u", NULL, NULL, "Printer", 0 };
+    lpd_queue_match_t want = { 7, "h", "u", NULL, NULL, "Printer", 0, false };
     const char        *t = "Printer is ready\nRank Owner Job Files Total Size\n"
                            "1st u 7 x 1 bytes\n";
 
@@ -188,6 +188,10 @@ test_families(void)
   }
   CU_ASSERT_STRING_EQUAL(lpdFamilyName(LPD_FAMILY_WINDOWS), "Windows LPD Service");
   CU_ASSERT_STRING_EQUAL(lpdMatchName(LPD_MATCH_JOBNUM), "by its job number");
+  CU_ASSERT_PTR_NOT_NULL(strstr(lpdFamilyLimit(LPD_FAMILY_JETDIRECT), "never listed"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(lpdFamilyLimit(LPD_FAMILY_UNKNOWN), "does not know"));
+  for (int f = LPD_FAMILY_UNKNOWN; f <= LPD_FAMILY_ALL_QUEUES + 1; f ++)
+    CU_ASSERT_TRUE(lpdFamilyName((lpd_family_t)f)[0] && lpdFamilyLimit((lpd_family_t)f)[0]);
 }
 
 // 'test_ambiguity()' - Never a positive match when two rows fit.
@@ -216,7 +220,7 @@ static void
 test_garbage(void)
 {
   lpd_queue_state_t st;
-  lpd_queue_match_t want = { 123, "h", "u", "t", "t", "lp", 10 };
+  lpd_queue_match_t want = { 123, "h", "u", "t", "t", "lp", 10, false };
   size_t            len = 70000;
   char              *junk = malloc(len);
   unsigned          x = 7;

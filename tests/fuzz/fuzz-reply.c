@@ -5,8 +5,8 @@
 //
 // Input: 2 bytes job number, 1 byte flags, 1 byte host length, that many host bytes, 2 bytes
 // status-line limit, then the server's bytes.  Flags: bit 0 no host, bits 1-3 no owner, no
-// title, no size (for the parse of the exact-size copy), bits 1-2 the reply cap, bits 3-7 the
-// line buffer size and prefix of the fuzzed-limit status line.  The bytes are
+// title, no size, bit 4 banner (for the parse of the exact-size copy), bits 1-2 the reply cap,
+// bits 3-7 the line buffer size and prefix of the fuzzed-limit status line.  The bytes are
 //   - parsed as a queue listing from an exact-size copy (no NUL after it), for the job number and
 //     host given;
 //   - sent through a socketpair as the reply to a queue query (lpdQuery), then parsed as
@@ -166,7 +166,7 @@ do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t m
   check(!reply.len || !memcmp(reply.data, data, reply.len), "lpdQuery() changed reply bytes");
   if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
   {
-    lpd_queue_match_t want = { jobnum, host, "alice", "report.txt", NULL, "lp", 1234 };
+    lpd_queue_match_t want = { jobnum, host, "alice", "report.txt", NULL, "lp", 1234, false };
 
     lpdQueueParse(reply.data, reply.len, &want, &st);
     check_state(&st, reply.len);
@@ -305,7 +305,7 @@ check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawh
   for (int i = 0; i < 5; i ++)
   {
     lpd_queue_match_t want = { jobnum, host, "alice", "report.txt", "report.txt", "lp",
-                               i == 2 ? 2000 : 1234 };
+                               i == 2 ? 2000 : 1234, false };
 
     n = own_row(i, row, sizeof(row), jobnum, host, &family);
     check(n > 0 && (size_t)n < sizeof(row), "own row does not fit");
@@ -392,7 +392,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   {
     lpd_queue_match_t want = { jobnum, (flags & 1) ? NULL : host, (flags & 2) ? NULL : "alice",
                                (flags & 4) ? NULL : "report.txt", NULL, "lp",
-                               (flags & 8) ? 0 : 1234 };
+                               (flags & 8) ? 0 : 1234, (flags & 16) != 0 };
 
     lpdQueueParse(text, len, &want, &st);
   }
