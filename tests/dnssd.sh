@@ -25,7 +25,8 @@ if [ -z "${DNSSD_IN_NS:-}" ]; then
   for t in unshare dbus-daemon avahi-daemon avahi-publish ip; do
     [ -n "$why" ] || command -v "$t" >/dev/null || why="$t not installed (tools/deps.sh test)"
   done
-  [ -n "$why" ] || ldd "$BACKEND" 2>/dev/null | grep -q libavahi-client ||
+  # (ldd would not tell: libcups itself links Avahi's client library.)
+  [ -n "$why" ] || grep -q '^#define HAVE_AVAHI 1' "$top_builddir/config.h" ||
     why="the backend was built without Avahi (--disable-dnssd)"
   if [ -n "$why" ]; then
     skip "DNS-SD discovery: every case: $why"
