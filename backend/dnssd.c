@@ -56,15 +56,17 @@ txt_value(AvahiStringList *txt,         // I - TXT record
   AvahiStringList *item = avahi_string_list_find(txt, key);
   char            *k = NULL, *v = NULL;
   size_t          vlen = 0;
+  bool            found;
 
   buf[0] = '\0';
   if (!item || avahi_string_list_get_pair(item, &k, &v, &vlen) < 0)
     return (false);
-  if (v)
+  found = v != NULL;                    // a bare "key" (no '=') has no value
+  if (found)
     lprTextClean(buf, size, v, vlen);
   avahi_free(k);
   avahi_free(v);
-  return (v != NULL);
+  return (found);
 }
 
 // 'make_model()' - "MAKE MODEL" from `ty`, else from `product` "(NAME)", else "Unknown".
