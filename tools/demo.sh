@@ -119,8 +119,9 @@ showpage
 EOF
 gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -sOutputFile="$work/sample.pdf" "$work/sample.ps"
 say "lp -d office sample.pdf   ($(wc -c <"$work/sample.pdf") bytes, 2 pages)"
-id=$(lp -d office -t "Demo report" "$work/sample.pdf" | tee /dev/stderr |
-  sed -n 's/^request id is office-\([0-9]*\) .*/\1/p') 2>&1
+id=$(lp -d office -t "Demo report" "$work/sample.pdf" |
+  sed -n 's/^request id is office-\([0-9]*\) .*/\1/p')
+echo "   request id is office-$id"
 say "lpstat while job $id runs (each change):"
 watch_job office "$id"
 say "The completed job (lpstat -W completed -o office):"
