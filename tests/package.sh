@@ -219,9 +219,17 @@ if [ -n "$have_cupsd" ]; then
 fi
 
 # --- purge ---------------------------------------------------------------------------------
+sys_before=$(system_cupsd)
 rc=0
 purge_pkg || rc=$?
 check "dpkg --purge cups-lpr: exit 0" [ "$rc" = 0 ]
+if [ -n "$sys_before" ]; then
+  sys_after=$(system_cupsd)
+  check "postrm restarted the running system cupsd ($sys_before -> ${sys_after:-none})" \
+    sh -c "[ -n '$sys_after' ] && [ '$sys_after' != '$sys_before' ]"
+else
+  skip "postrm restart of the system cupsd: none runs here"
+fi
 [ "$rc" = 0 ] || sed 's/^/    /' "$WORK/purge.log"
 left=""
 while read -r f; do
