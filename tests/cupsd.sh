@@ -1,5 +1,5 @@
 #!/bin/bash
-# cupsd.sh - the built backend installed in a private cupsd (tests/cupsd/cupsd.sh), printing
+# cupsd.sh - the built backend installed in a private cupsd (tests/cupsd/cupsd-ctl.sh), printing
 # to the test LPD server: discovery, each mode through `lp`, final job states, our status lines
 # in error_log, a misconfigured queue, a hostile NACK text, the web UI's Add Printer page.
 #
@@ -11,7 +11,7 @@
 # documents reaches it on stdin (gziptoany per document).  See docs/cupsd-harness.md.
 #
 # Needs root, cups-daemon, cups-client, python3, openssl; package cups (cups-deviced, the
-# CGIs), or apt-get to fetch it once (cupsd.sh fetch into ~/.cache/cups-lpr); chromium for
+# CGIs), or apt-get to fetch it once (cupsd-ctl.sh fetch into ~/.cache/cups-lpr); chromium for
 # the web UI check (skipped without it).  Without cupsd or cups-deviced every case is skipped.
 # Environment: CUPS_LPR_CACHE (default ~/.cache/cups-lpr), CUPS_LPR_CUPS_ROOT (an unpacked cups
 # root), CHROMIUM (the browser for the web UI check).
@@ -19,9 +19,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
 WEBUI_SH=$top_srcdir/tests/cupsd/webui-check.sh
-CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
 SIZE=300000
 T0=$(date +%s)
 STATE=$WORK/cupsd
@@ -31,42 +30,11 @@ sample "$WORK/sample2" 70000
 stop_cupsd() { "$CUPSD_SH" stop "$STATE" >"$WORK/cupsd.stop" 2>&1; }
 SNMPD_SH=$top_srcdir/tests/servers/snmpd.sh
 stop_snmpd() { [ -f "$WORK/snmpd/pid" ] && "$SNMPD_SH" stop "$WORK/snmpd" >/dev/null 2>&1; }
-trap 'stop_cupsd; stop_snmpd; cleanup' EXIT
-
-# reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs and
-# cups-deviced's helpers as lp).
-reachable_by_lp() {
-  local d=$1
-  while [ -n "$d" ] && [ "$d" != / ]; do
-    [ $((8#$(stat -c %a "$d") & 1)) = 1 ] || return 1
-    d=$(dirname "$d")
-  done
-}
-
-# ensure_cups_root: cups-deviced, the CGIs and the web templates come from package cups; when
-# it is not installed, fetch it once (cupsd.sh fetch: apt-get download + dpkg -x) into the cache
-# and, when lp cannot reach the cache (a 0700 home), use a copy in WORK.
-FETCH_WHY=""
-ensure_cups_root() {
-  local dir=$CACHE/cups-root root
-  [ -x /usr/lib/cups/daemon/cups-deviced ] && return 0
-  root=${CUPS_LPR_CUPS_ROOT:-$dir/root}
-  if [ -z "${CUPS_LPR_CUPS_ROOT:-}" ] && [ ! -x "$root/usr/lib/cups/daemon/cups-deviced" ]; then
-    # (One fetch at a time: the other test may be fetching into the same cache.)
-    mkdir -p "$CACHE"
-    flock "$CACHE/.fetch.lock" "$CUPSD_SH" fetch "$dir" >"$WORK/cups-fetch.log" 2>&1 ||
-      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
-  fi
-  [ -x "$root/usr/lib/cups/daemon/cups-deviced" ] || return 0
-  if ! reachable_by_lp "$root"; then
-    cp -a "$root" "$WORK/cups-root"
-    root=$WORK/cups-root
-  fi
-  export CUPS_LPR_CUPS_ROOT=$root
-}
+at_exit stop_snmpd
+at_exit stop_cupsd
 
 # wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
-# (cupsd.sh job-state reads error_log); print the state.
+# (cupsd-ctl.sh job-state reads error_log); print the state.
 wait_final() {
   local s
   for _ in $(seq 1 300); do
@@ -91,7 +59,7 @@ submit() {
 }
 
 # --- start: the LPD servers, then cupsd with our backend ---------------------------------
-ensure_cups_root
+ensure_cups_root cups-deviced
 start_server main || exit 99
 { printf 'insufficient file space'
   printf '\nSTATE: +media-jam-warning\nATTR: marker-levels=0\n'; } >"$WORK/nacktext"
@@ -100,7 +68,7 @@ start_server nack --nack=data:1 --nack-text="$WORK/nacktext" || exit 99
 mkdir -p "$WORK/extra/backend" "$WORK/extra/filter"
 cp "$BACKEND" "$WORK/extra/backend/lpr"
 cp "$top_builddir/pjl-wrap" "$WORK/extra/filter/pjl-wrap"
-cport=$("$CUPSD_SH" freeport)
+cport=$(free_port)
 rc=0
 CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp" \
   "$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
@@ -318,7 +286,7 @@ esac
 # --- our PJL PPD and filter, printing into real LPRng: the PJL copies arrive ----------------
 LPRNG_SH=$top_srcdir/tests/servers/lprng.sh
 export LPD_PKGCACHE=${LPD_PKGCACHE:-${HOME:-/root}/.cache/cups-lpr/pkgcache}
-lport=$("$CUPSD_SH" freeport)
+lport=$(free_port)
 rc=0
 "$LPRNG_SH" start "$WORK/lprng" "$lport" lp >"$WORK/lprng.start" 2>&1 || rc=$?
 if [ "$rc" = 77 ]; then
@@ -357,15 +325,7 @@ else
 fi
 stop_server main
 stop_server nack
-left=""
-for f in /proc/[0-9]*/cmdline; do
-  p=${f#/proc/}
-  p=${p%/cmdline}
-  [ "$p" = $$ ] && continue
-  { cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
-  [[ $cmd == *"$WORK"* ]] && left="$left $p($cmd)"
-done
-check "no process of this test left${left:+:$left}" [ -z "$left" ]
+check_no_leftovers
 echo "time: $(( $(date +%s) - T0 )) s"
 
 finish

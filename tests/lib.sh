@@ -17,8 +17,17 @@ PIDS=""
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cups-lpr-test.XXXXXX")
 chmod 0755 "$WORK"
 
+CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
+EXIT_HOOKS=()
+
+# at_exit COMMAND: run COMMAND (a string for eval) when the script exits, before the servers
+# are stopped and WORK is removed; hooks run last registered first.
+at_exit() { EXIT_HOOKS=("$1" "${EXIT_HOOKS[@]}"); }
+
 # Every process a test starts is ended by PID, whatever happens.
 cleanup() {
+  local hook
+  for hook in "${EXIT_HOOKS[@]}"; do eval "$hook"; done
   for pid in $PIDS; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
@@ -31,11 +40,23 @@ ok()   { PASS=$((PASS + 1)); printf 'ok   %s\n' "$*"; }
 fail() { FAIL=$((FAIL + 1)); printf 'FAIL %s\n' "$*"; }
 skip() { SKIP=$((SKIP + 1)); printf 'skip %s\n' "$*"; }
 
-# check NAME COMMAND...: one assertion.
+# check NAME COMMAND...: one assertion: it passes when COMMAND succeeds.  The only meaning of
+# "check" in the tests; to compare two strings use check_eq.
 check() {
   local name=$1
   shift
   if "$@"; then ok "$name"; else fail "$name"; fi
+}
+
+# check_eq NAME GOT WANT: one assertion: GOT equals WANT; on a mismatch show both (a diff).
+check_eq() {
+  local name=$1 got=$2 want=$3
+  if [[ $got == "$want" ]]; then
+    ok "$name"
+  else
+    fail "$name"
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") | sed 's/^/#   /' | head -n 20 || true
+  fi
 }
 
 # finish: the closing line the CI reads, and the exit status.
@@ -48,6 +69,10 @@ finish() {
 start_server() {
   local name=$1 dir
   shift
+  if [[ ! $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+    echo "start_server: '$name' is not a name"
+    return 1
+  fi
   dir=$WORK/srv-$name
   mkdir -p "$dir"
   "$LPD_SERVER" -q -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" 2>"$dir/stderr" &
@@ -64,10 +89,12 @@ start_server() {
 # stop_server NAME
 stop_server() {
   local pid
-  eval "pid=\$PID_$1"
+  eval "pid=\${PID_$1:-}"
+  [ -n "$pid" ] || return 0
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
+  unset "PID_$1"
 }
 
 # run_backend OUT URI JOBID USER TITLE COPIES OPTIONS [FILE]: run the backend the way cupsd
@@ -154,4 +181,100 @@ sample() {
   [ -f "$1" ] && return 0
   openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff \
       -iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2" >"$1"
+}
+
+# port_unused PORT: no TCP or UDP socket on this machine uses PORT as its local or remote port,
+# in any state (BSD lpd cannot bind a port that still has TIME-WAIT connections:
+# docs/real-servers.md).
+port_unused() {
+  local h
+  h=$(printf ':%04X' "$1")
+  ! awk -v h="$h" 'FNR > 1 && (substr($2, length($2) - 4) == h || substr($3, length($3) - 4) == h) {
+      f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
+}
+
+# free_port: a port (TCP and UDP) below the ephemeral range that nothing uses and this run has
+# not handed out yet.  Call it in the main shell ("port=$(free_port)" is fine: the record of
+# handed-out ports lives in a file, so it survives the subshell).
+free_port() {
+  local p
+  for _ in $(seq 1 1000); do
+    p=$((20000 + RANDOM % 12000))
+    grep -qx "$p" "$WORK/.ports" 2>/dev/null && continue
+    port_unused "$p" || continue
+    echo "$p" >>"$WORK/.ports"
+    echo "$p"
+    return 0
+  done
+  echo "free_port: no free port in 20000-31999" >&2
+  return 1
+}
+
+# reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs,
+# cups-deviced's helpers and cups-lpd as lp).
+reachable_by_lp() {
+  local d=$1
+  while [ -n "$d" ] && [ "$d" != / ]; do
+    [ $((8#$(stat -c %a "$d") & 1)) = 1 ] || return 1
+    d=$(dirname "$d")
+  done
+}
+
+# ensure_cups_root PROGRAM: PROGRAM (cups-deviced, cups-lpd) and the rest of package cups (the
+# CGIs, the web templates) are installed, or an unpacked cups root holds them: the one named by
+# CUPS_LPR_CUPS_ROOT, else one fetched once (tests/cupsd/cupsd-ctl.sh fetch: apt-get download
+# + dpkg -x) into $CACHE/cups-root.  Exports CUPS_LPR_CUPS_ROOT when a root is used; copies it
+# into WORK when lp cannot reach the cache (a 0700 home).  Never fails: when nothing can be had,
+# FETCH_WHY says why and the caller's server script skips.
+FETCH_WHY=""
+ensure_cups_root() {
+  local prog=/usr/lib/cups/daemon/$1 dir=$CACHE/cups-root root
+  FETCH_WHY=""
+  [ -x "$prog" ] && return 0
+  root=${CUPS_LPR_CUPS_ROOT:-$dir/root}
+  if [ -z "${CUPS_LPR_CUPS_ROOT:-}" ] && [ ! -x "$root$prog" ]; then
+    # (One fetch at a time: another test may be fetching into the same cache.)
+    mkdir -p "$CACHE"
+    flock "$CACHE/.fetch.lock" "$top_srcdir/tests/cupsd/cupsd-ctl.sh" fetch "$dir" \
+      >"$WORK/cups-fetch.log" 2>&1 ||
+      FETCH_WHY=" (cupsd-ctl.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
+  fi
+  [ -x "$root$prog" ] || return 0
+  if ! reachable_by_lp "$root"; then
+    rm -rf "$WORK/cups-root"
+    cp -a "$root" "$WORK/cups-root"
+    root=$WORK/cups-root
+  fi
+  export CUPS_LPR_CUPS_ROOT=$root
+}
+
+# leftover_processes: "PID(command line)" of every process, other than this shell, whose
+# command line names WORK: what a test started and did not end.
+leftover_processes() {
+  local f p cmd left=""
+  for f in /proc/[0-9]*/cmdline; do
+    p=${f#/proc/}
+    p=${p%/cmdline}
+    [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
+    { cmd=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
+    [[ $cmd == *"$WORK"* ]] && left="$left $p($cmd)"
+  done
+  echo "${left# }"
+}
+
+# stop_servers: stop every test LPD server still running (start_server), by PID.
+stop_servers() {
+  local var name
+  for var in $(compgen -v PID_); do
+    name=${var#PID_}
+    stop_server "$name"
+  done
+}
+
+# check_no_leftovers: one assertion: no process of this test is left (call it once the test has
+# stopped what it started).
+check_no_leftovers() {
+  local left
+  left=$(leftover_processes)
+  check "no process of this test left${left:+: $left}" [ -z "$left" ]
 }

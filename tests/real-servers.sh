@@ -23,14 +23,13 @@
 # once into $LPD_PKGCACHE and ~/.cache/cups-lpr unless package cups is installed),
 # cups-daemon, cups-client, socat, python3, openssl.
 # Environment: LPD_PKGCACHE (default ~/.cache/cups-lpr/pkgcache), CUPS_LPR_CACHE (default
-# ~/.cache/cups-lpr), CUPS_LPR_CUPS_ROOT (an unpacked cups root, see tests/cupsd/cupsd.sh).
+# ~/.cache/cups-lpr), CUPS_LPR_CUPS_ROOT (an unpacked cups root, see tests/cupsd/cupsd-ctl.sh).
 
 set -u
 . "$(dirname "$0")/lib.sh"
 
 TESTS=$top_srcdir/tests
-CUPSD_SH=$TESTS/cupsd/cupsd.sh
-CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
+CUPSD_SH=$TESTS/cupsd/cupsd-ctl.sh
 export LPD_PKGCACHE=${LPD_PKGCACHE:-$CACHE/pkgcache}
 SIZE=300000
 T0=$(date +%s)
@@ -41,53 +40,12 @@ declare -A SCRIPT=([lprng]=lprng.sh [bsd]=bsdlpd.sh [cupslpd]=cups-lpd.sh)
 declare -A LABEL=([lprng]="LPRng lpd" [bsd]="BSD lpd" [cupslpd]=cups-lpd)
 declare -A PORT=()
 STARTED=""
-USED_PORTS=" "
-
-# port_unused PORT: no socket on this machine uses PORT as its local or remote port, in any
-# state (BSD lpd cannot bind a port that still has TIME-WAIT connections: docs/real-servers.md).
-port_unused() {
-  local h
-  h=$(printf ':%04X' "$1")
-  ! awk -v h="$h" 'FNR > 1 && (substr($2, length($2) - 4) == h || substr($3, length($3) - 4) == h) {
-      f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
-# free_port: a port below the ephemeral range that nothing uses and this run has not handed out.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    port_unused "$p" || continue
-    USED_PORTS="$USED_PORTS$p "
-    echo "$p"
-    return 0
-  done
-}
-
-# ensure_cups_root: cups-lpd and cups-deviced come from package cups; when it is not installed,
-# fetch it (cupsd.sh fetch: apt-get download + dpkg -x, once) into the cache.
-ensure_cups_root() {
-  local dir=$CACHE/cups-root
-  [ -x /usr/lib/cups/daemon/cups-lpd ] && return 0
-  [ -n "${CUPS_LPR_CUPS_ROOT:-}" ] && return 0
-  if [ ! -x "$dir/root/usr/lib/cups/daemon/cups-lpd" ]; then
-    # (One fetch at a time: the other test may be fetching into the same cache.)
-    mkdir -p "$CACHE"
-    flock "$CACHE/.fetch.lock" "$CUPSD_SH" fetch "$dir" >"$WORK/cups-fetch.log" 2>&1 ||
-      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
-  fi
-  [ -x "$dir/root/usr/lib/cups/daemon/cups-lpd" ] && export CUPS_LPR_CUPS_ROOT=$dir/root
-  return 0
-}
-
 # start_real NAME: start one server on a free port; ok, skip (package not to be had) or fail.
 start_real() {
   local name=$1 port rc=0 why
   port=$(free_port)
   if [ "$name" = cupslpd ]; then
-    FETCH_WHY=""
-    ensure_cups_root
+    ensure_cups_root cups-lpd
     CUPS_LPD_CUPSD_PORT=$(free_port) "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" \
       "$port" >"$WORK/$name.start" 2>&1 || rc=$?
   else
@@ -122,7 +80,7 @@ stop_all_quietly() {
   for name in $STARTED; do stop_real "$name"; done
   STARTED=""
 }
-trap 'stop_all_quietly; cleanup' EXIT
+at_exit stop_all_quietly
 
 # --- what each server's spool holds ----------------------------------------------------------
 # LPRng keeps a ticket hfNNN (KEY=value lines) and the data files under their transfer names;
@@ -464,15 +422,7 @@ for name in $STARTED; do
   fi
 done
 STARTED=""
-left=""
-for f in /proc/[0-9]*/cmdline; do
-  p=${f#/proc/}
-  p=${p%/cmdline}
-  [ "$p" = $$ ] && continue
-  { c=$(tr '\0' ' ' <"$f"); } 2>/dev/null || continue
-  [[ $c == *"$WORK"* ]] && left="$left $p($c)"
-done
-check "no process of this test left${left:+:$left}" [ -z "$left" ]
+check_no_leftovers
 echo "time: $(( $(date +%s) - T0 )) s"
 
 finish

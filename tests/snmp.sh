@@ -25,13 +25,13 @@ fi
 
 AGENTS=""
 stop_agents() { for a in $AGENTS; do "$SNMPD" stop "$a" >/dev/null 2>&1; done; }
-trap 'stop_agents; cleanup' EXIT
+at_exit stop_agents
 
 # start_agent NAME PROFILE: snmpd on a free loopback port; sets SP_<NAME> and SD_<NAME>.
 start_agent() {
   local name=$1 profile=$2 dir=$WORK/snmpd-$1 port rc
   for _ in 1 2 3 4 5; do
-    port=$((20000 + RANDOM % 40000))
+    port=$(free_port)
     rc=0
     "$SNMPD" start "$dir" "$port" "$profile" >"$dir.log" 2>&1 || rc=$?
     [ "$rc" = 0 ] && break
@@ -40,15 +40,6 @@ start_agent() {
   [ "$rc" = 0 ] || { echo "snmpd $profile did not start: $(tail -n 3 "$dir.log")"; exit 99; }
   AGENTS="$AGENTS $dir"
   eval "SP_$name=$port; SD_$name=$dir"
-}
-
-# free_udp_port: a loopback UDP port nothing listens on (nothing answers there).
-free_udp_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    ss -Hlun "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-  done
 }
 
 # list OUT NAME [N]: "COUNT VALUES" of one marker list in the N-th (default last) ATTR: line.
@@ -161,7 +152,7 @@ else
 fi
 
 # --- no agent at all: refused at once ---------------------------------------------------
-port=$(free_udp_port)
+port=$(free_port)
 t0=$(date +%s%N)
 run_backend "$WORK/none" "$U?snmp-port=$port" 304 alice t 1 "" "$WORK/small" </dev/null
 ms=$(ms_since "$t0")

@@ -1,4 +1,4 @@
-# script-common.sh - die, skip, usage and abs_dir for tests/cupsd/cupsd.sh and
+# script-common.sh - die, skip, usage and abs_dir for tests/cupsd/cupsd-ctl.sh and
 # tests/servers/cups-lpd.sh.  Sourced.
 #
 # Copyright 2026 The cups-lpr authors

@@ -6,7 +6,7 @@
 #
 # Usage:
 #   cups-lpd.sh start STATEDIR PORT [QUEUE]
-#       Starts a private cupsd (tests/cupsd/cupsd.sh, STATEDIR/cupsd, on a free port or
+#       Starts a private cupsd (tests/cupsd/cupsd-ctl.sh, STATEDIR/cupsd, on a free port or
 #       $CUPS_LPD_CUPSD_PORT) with a shared, accepting raw queue QUEUE (default lp) whose
 #       backend "lpdcapture" stores each job as STATEDIR/out/job-ID.data (+ job-ID.meta with
 #       user, title, copies, options, content type); then listens on 127.0.0.1:PORT with
@@ -26,7 +26,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-cupsd_sh=$here/../cupsd/cupsd.sh
+cupsd_sh=$here/../cupsd/cupsd-ctl.sh
 
 # die, skip, usage, abs_dir: shared with the other cupsd script.
 # shellcheck source=../cupsd/script-common.sh
@@ -178,7 +178,7 @@ cmd_start()
   lpd=$statedir/cupsd/serverbin/daemon/cups-lpd
   if [[ ! -x $lpd ]]; then
     "$cupsd_sh" stop "$statedir/cupsd"
-    skip "cups-lpd not found (package cups, or cupsd.sh fetch + CUPS_LPR_CUPS_ROOT)"
+    skip "cups-lpd not found (package cups, or cupsd-ctl.sh fetch + CUPS_LPR_CUPS_ROOT)"
   fi
 
   # Raw queue: cups-lpd's bytes reach the backend unchanged. lpadmin warns that raw queues
