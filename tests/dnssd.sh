@@ -40,7 +40,7 @@ if [ -z "${DNSSD_IN_NS:-}" ]; then
 fi
 
 . "$(dirname "$0")/lib.sh"
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
 WEBUI_SH=$top_srcdir/tests/cupsd/webui-check.sh
 STATE=$WORK/cupsd
 HOST=lpdtest.local

@@ -10,7 +10,7 @@
 # with `apt-get install ./cups-lpr_*.deb` (the README's install path) and removed with
 # `dpkg --purge`; if the test stops half-way, the package is purged on exit.  A machine that
 # already has cups-lpr installed is left alone (skipped: the test would remove it).
-# The private cupsd (tests/cupsd/cupsd.sh) has a ServerBin/backend/lpr symlink to
+# The private cupsd (tests/cupsd/cupsd-ctl.sh) has a ServerBin/backend/lpr symlink to
 # /usr/lib/cups/backend/lpr made before the install, so it runs exactly the installed file and
 # shows what a running cupsd sees at install and at purge.
 #
@@ -20,7 +20,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
 CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
 STATE=$WORK/cupsd
 INSTALLED_BY_US=""

@@ -9,7 +9,7 @@
 #
 # Nothing is installed into the system beyond Debian packages (tools/deps.sh demo): cupsd,
 # LPRng and BSD lpd run on 127.0.0.1 with their state under one temporary directory, the LPD
-# servers from their .deb unpacked there (tests/servers/), cupsd from tests/cupsd/cupsd.sh.
+# servers from their .deb unpacked there (tests/servers/), cupsd from tests/cupsd/cupsd-ctl.sh.
 # Every process is stopped and the directory removed at the end, whatever happens.
 # Environment: LPD_PKGCACHE (where the lprng and lpr .debs are kept; default: the tests'
 # cache ~/.cache/cups-lpr/pkgcache when it exists, else the temporary directory).
@@ -21,7 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 b=$top/_build/demo
 T0=$(date +%s)
 
-CUPSD_SH=$top/tests/cupsd/cupsd.sh
+CUPSD_SH=$top/tests/cupsd/cupsd-ctl.sh
 LPRNG_SH=$top/tests/servers/lprng.sh
 BSDLPD_SH=$top/tests/servers/bsdlpd.sh
 work=$(mktemp -d /tmp/cups-lpr-demo.XXXXXX)
@@ -87,7 +87,7 @@ bport=$("$CUPSD_SH" freeport)
   { cat "$work/bsdlpd.out"; exit 1; }
 echo "   BSD lpd on 127.0.0.1:$bport"
 
-say "Starting a private cupsd with the built backend (tests/cupsd/cupsd.sh)"
+say "Starting a private cupsd with the built backend (tests/cupsd/cupsd-ctl.sh)"
 mkdir -p "$work/extra/backend" "$work/extra/filter"
 cp "$b/lpr" "$work/extra/backend/lpr"
 cp "$b/pjl-wrap" "$work/extra/filter/pjl-wrap"
