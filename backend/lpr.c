@@ -7,6 +7,7 @@
 // With no arguments it prints the discovery line for the lpr:// scheme.
 
 #include "config.h"
+#include "dnssd.h"
 #include "job.h"
 #include "options.h"
 #include "sidechannel.h"
@@ -129,6 +130,7 @@ main(int argc, char *argv[])
   if (argc == 1)
   {
     puts("network lpr \"Unknown\" \"LPD/LPR queue (cups-lpr)\"");
+    lprDnssdList(LPR_DNSSD_TIMEOUT_MS);
     return (CUPS_BACKEND_OK);
   }
   if (argc != 6 && argc != 7)
