@@ -3,9 +3,11 @@
 // Copyright 2026 The cups-lpr authors
 // SPDX-License-Identifier: Apache-2.0
 //
-// One protocol step per function.  Every wait polls the socket together with a cancel fd and an
-// optional extra fd (the CUPS side channel), is bounded by the connection's timeout, and runs a
-// clock tick (progress lines) without touching the data path.
+// One protocol step per function, in three files by concern: lpd-conn.c (the connection, its
+// waits, acks, NACK texts, queue queries, abort and reset), lpd-data.c (the data engines: memory,
+// file, stream) and lpd-control.c (control-file text and file names).  Every wait goes through
+// the job's event loop (loop.h), so cancel, the side channel and progress are served in it, and
+// is bounded by the connection's timeout.
 
 #ifndef LPD_PROTO_H
 #define LPD_PROTO_H
@@ -16,10 +18,23 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "loop.h"
 #include "text.h"
 
 #define LPD_NACK_TEXT_MAX 1024          // we keep at most this much of a server's error text
 #define LPD_QUEUE_LISTING_MAX (64 * 1024) // a queue listing longer than this is cut
+
+// RFC 1179 section 5: the daemon commands, the first octet of a connection.
+#define LPD_CMD_PRINT        1          // print any waiting jobs
+#define LPD_CMD_RECEIVE      2          // receive a printer job
+#define LPD_CMD_QUEUE_SHORT  3          // send queue state (short)
+#define LPD_CMD_QUEUE_LONG   4          // send queue state (long)
+#define LPD_CMD_REMOVE       5          // remove jobs
+
+// RFC 1179 section 6: the receive-job subcommands.
+#define LPD_SUB_ABORT        1          // abort job
+#define LPD_SUB_CONTROL      2          // receive control file
+#define LPD_SUB_DATA         3          // receive data file
 
 // RFC 1179 section 7.2 field limits.
 #define LPD_HOST_MAX   31
@@ -54,21 +69,12 @@ typedef enum lpd_result_e
   LPD_TOO_BIG                           // a reply exceeded its cap
 } lpd_result_t;
 
-typedef struct lpd_hooks_s              // what else every wait services
-{
-  int  fd;                              // extra fd to watch for input, or -1
-  void (*on_fd)(void *ctx);             // called when fd is readable
-  void (*on_tick)(void *ctx);           // called about every tick_ms while waiting or sending
-  int  tick_ms;
-  void *ctx;
-} lpd_hooks_t;
-
 typedef struct lpd_conn_s
 {
   int                fd;                // connected socket (made non-blocking by lpdConnInit)
-  int                cancel_fd;         // readable means "stop now", or -1
+  lpd_loop_t         *loop;             // the job's loop, or own_loop
+  lpd_loop_t         own_loop;          // no inputs, no cancel: for a connection on its own
   int                timeout_ms;        // longest wait for any network progress
-  const lpd_hooks_t  *hooks;            // or NULL
   _Atomic uint64_t   *counter;          // bumped with every data byte sent, or NULL
   bool               zerocopy;          // files: sendfile(2), or mmap(2) to a local peer
   bool               local_peer;        // the server is on this host (loopback): mmap, not sendfile
@@ -78,8 +84,6 @@ typedef struct lpd_conn_s
   size_t             textlen;
   int                err;               // errno of the last I/O error
   uint64_t           input_bytes;       // bytes consumed from a stream input
-  int64_t            last_tick_ns;
-  int64_t            last_poll_ns;      // last look at cancel and hook fds during a transfer
   char               *copybuf;          // read/write fallback buffer (allocated on demand)
 } lpd_conn_t;
 
@@ -97,8 +101,7 @@ typedef struct lpd_control_s            // what goes into a control file (alread
   int        jobnum;                    // 0-999
 } lpd_control_t;
 
-void         lpdConnInit(lpd_conn_t *c, int fd, int cancel_fd, int timeout_ms,
-                         const lpd_hooks_t *hooks);
+void         lpdConnInit(lpd_conn_t *c, int fd, lpd_loop_t *loop, int timeout_ms);
 void         lpdConnClose(lpd_conn_t *c);
 void         lpdConnReset(lpd_conn_t *c);
 const char   *lpdStepName(lpd_step_t step);

@@ -69,26 +69,26 @@ setup_signals(void)
   return (true);
 }
 
-// 'exit_code()' - The CUPS_BACKEND_* code for a result.
+// 'exit_code()' - The CUPS_BACKEND_* code for an outcome.
 static int
-exit_code(lpr_result_t r)
+exit_code(lpd_outcome_t r)
 {
   switch (r)
   {
-    case LPR_RESULT_OK :            return (CUPS_BACKEND_OK);
-    case LPR_RESULT_HOLD :          return (CUPS_BACKEND_HOLD);
-    case LPR_RESULT_STOP :          return (CUPS_BACKEND_STOP);
-    case LPR_RESULT_RETRY :         return (CUPS_BACKEND_RETRY);
-    case LPR_RESULT_RETRY_CURRENT : return (CUPS_BACKEND_RETRY_CURRENT);
-    case LPR_RESULT_CANCELED :
-    case LPR_RESULT_FAILED :
-    default :                       return (CUPS_BACKEND_FAILED);
+    case LPD_OUTCOME_OK :            return (CUPS_BACKEND_OK);
+    case LPD_OUTCOME_HOLD :          return (CUPS_BACKEND_HOLD);
+    case LPD_OUTCOME_STOP :          return (CUPS_BACKEND_STOP);
+    case LPD_OUTCOME_RETRY :         return (CUPS_BACKEND_RETRY);
+    case LPD_OUTCOME_RETRY_CURRENT : return (CUPS_BACKEND_RETRY_CURRENT);
+    case LPD_OUTCOME_CANCELED :
+    case LPD_OUTCOME_FAILED :
+    default :                        return (CUPS_BACKEND_FAILED);
   }
 }
 
 // 'finish()' - Clear every printer-state-reason we set, then return the exit code.
 static int
-finish(lpr_result_t r)
+finish(lpd_outcome_t r)
 {
   lprStatusReasonsClear();
   return (exit_code(r));
@@ -143,10 +143,7 @@ main(int argc, char *argv[])
   }
 
   lprOptionsDefaults(&job.opt);
-  lprSnmpInit(&job.snmp);
   job.sc_fd     = sc_fd;
-  job.ep_fd     = -1;
-  job.sock_fd   = -1;
   job.cancel_fd = cancel_pipe[0];
   job.file      = argc == 7 ? argv[6] : NULL;
   if (!lprParseInt(argv[1], 0, 2147483647, &job.id))

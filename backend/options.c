@@ -12,6 +12,7 @@
 #include <cups/cups.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ lprOptionsDefaults(lpr_options_t *o)
   o->reserve        = LPR_RESERVE_ANY;
   o->manual_copies  = true;
   o->sanitize_title = true;
+  o->charset        = LPR_CHARSET_UTF8;
   o->snmp           = true;
   o->snmp_port      = 161;
   o->timeout        = 300;
@@ -77,87 +79,157 @@ lprParseInt(const char *value, long min, long max, int *out)
   return (true);
 }
 
+// 'set_format()' - format=LETTER: an RFC 1179 print letter (section 7).
+static bool
+set_format(lpr_options_t *o, const char *value, const char *source)
+{
+  (void)source;
+  if (strlen(value) != 1 || !strchr("cdfglnoprtv", value[0]))
+    return (false);
+  o->format = value[0];
+  return (true);
+}
+
+// 'set_mode()' - mode=auto|immediate|spooled (and the lpd backend's stream/standard).
+static bool
+set_mode(lpr_options_t *o, const char *value, const char *source)
+{
+  if (!strcasecmp(value, "immediate") || !strcasecmp(value, "stream"))
+    o->mode = LPR_MODE_IMMEDIATE;
+  else if (!strcasecmp(value, "spooled") || !strcasecmp(value, "standard"))
+    o->mode = LPR_MODE_SPOOLED;
+  else if (!strcasecmp(value, "auto"))
+    o->mode = LPR_MODE_AUTO;
+  else
+    return (false);
+  o->mode_source = source;
+  return (true);
+}
+
+// 'set_order()' - order=control,data|data,control.
+static bool
+set_order(lpr_options_t *o, const char *value, const char *source)
+{
+  (void)source;
+  if (!strcasecmp(value, "control,data"))
+    o->data_first = false;
+  else if (!strcasecmp(value, "data,control"))
+    o->data_first = true;
+  else
+    return (false);
+  return (true);
+}
+
+// 'set_reserve()' - reserve=rfc1179|any|none, or a boolean as in the lpd backend.
+static bool
+set_reserve(lpr_options_t *o, const char *value, const char *source)
+{
+  bool b;
+
+  (void)source;
+  if (!strcasecmp(value, "rfc1179"))
+    o->reserve = LPR_RESERVE_RFC1179;
+  else if (!strcasecmp(value, "any"))
+    o->reserve = LPR_RESERVE_ANY;
+  else if (!strcasecmp(value, "none"))
+    o->reserve = LPR_RESERVE_NONE;
+  else if (parse_bool(value, &b))       // as in the lpd backend: yes means RFC 1179 ports
+    o->reserve = b ? LPR_RESERVE_RFC1179 : LPR_RESERVE_NONE;
+  else
+    return (false);
+  return (true);
+}
+
+// 'set_community()' - community=NAME: printable, non-empty, fits.
+static bool
+set_community(lpr_options_t *o, const char *value, const char *source)
+{
+  (void)source;
+  if (!*value || strlen(value) >= sizeof(o->community))
+    return (false);
+  for (const char *p = value; *p; p ++)
+    if (!isprint((unsigned char)*p))
+      return (false);
+  snprintf(o->community, sizeof(o->community), "%s", value);
+  return (true);
+}
+
+// 'set_charset()' - charset=utf-8|ascii: the control file's text (J, N, T, L, C lines).
+static bool
+set_charset(lpr_options_t *o, const char *value, const char *source)
+{
+  (void)source;
+  if (!strcasecmp(value, "utf-8") || !strcasecmp(value, "utf8"))
+    o->charset = LPR_CHARSET_UTF8;
+  else if (!strcasecmp(value, "ascii") || !strcasecmp(value, "us-ascii"))
+    o->charset = LPR_CHARSET_ASCII;
+  else
+    return (false);
+  return (true);
+}
+
+typedef enum option_kind_e              // how an option's value is read
+{
+  OPTION_BOOL,                          // parse_bool() into a bool member
+  OPTION_INT,                           // lprParseInt() within [min, max] into an int member
+  OPTION_FUNC                           // its own setter
+} option_kind_t;
+
+typedef struct option_s                 // one option: name, kind, where it goes
+{
+  const char    *name;
+  option_kind_t kind;
+  size_t        offset;                 // of the member (BOOL, INT)
+  long          min, max;               // INT range
+  bool          (*set)(lpr_options_t *o, const char *value, const char *source);
+} option_t;
+
+#define OPT_BOOL(n, m)          { n, OPTION_BOOL, offsetof(lpr_options_t, m), 0, 0, NULL }
+#define OPT_INT(n, m, lo, hi)   { n, OPTION_INT, offsetof(lpr_options_t, m), lo, hi, NULL }
+#define OPT_FUNC(n, f)          { n, OPTION_FUNC, 0, 0, 0, f }
+
+static const option_t options[] =
+{
+  OPT_BOOL("banner", banner),
+  OPT_FUNC("format", set_format),
+  OPT_FUNC("mode", set_mode),
+  OPT_FUNC("lpr-mode", set_mode),
+  OPT_FUNC("order", set_order),
+  OPT_FUNC("reserve", set_reserve),
+  OPT_BOOL("manual_copies", manual_copies),
+  OPT_BOOL("sanitize_title", sanitize_title),
+  OPT_FUNC("charset", set_charset),
+  OPT_BOOL("snmp", snmp),
+  OPT_INT("snmp-port", snmp_port, 1, 65535),
+  OPT_INT("timeout", timeout, 1, 24 * 60 * 60),
+  OPT_INT("contimeout", contimeout, 1, 30 * 24 * 60 * 60),
+  OPT_BOOL("waitjob", waitjob),
+  OPT_INT("polltime", polltime, 1, 3600),
+  OPT_FUNC("community", set_community),
+};
+
 // 'lprSetOption()' - Set one option by name; false with a message for an unknown name or value.
 bool
 lprSetOption(lpr_options_t *o, const char *name, const char *value, const char *source,
              char *err, size_t errsize)
 {
-  bool ok = true;
+  const option_t *opt = NULL;
+  bool           ok;
 
-  if (!strcasecmp(name, "banner"))
-    ok = parse_bool(value, &o->banner);
-  else if (!strcasecmp(name, "format"))
-  {
-    ok = strlen(value) == 1 && strchr("cdfglnoprtv", value[0]);
-    if (ok)
-      o->format = value[0];
-  }
-  else if (!strcasecmp(name, "mode") || !strcasecmp(name, "lpr-mode"))
-  {
-    if (!strcasecmp(value, "immediate") || !strcasecmp(value, "stream"))
-      o->mode = LPR_MODE_IMMEDIATE;
-    else if (!strcasecmp(value, "spooled") || !strcasecmp(value, "standard"))
-      o->mode = LPR_MODE_SPOOLED;
-    else if (!strcasecmp(value, "auto"))
-      o->mode = LPR_MODE_AUTO;
-    else
-      ok = false;
-    if (ok)
-      o->mode_source = source;
-  }
-  else if (!strcasecmp(name, "order"))
-  {
-    if (!strcasecmp(value, "control,data"))
-      o->data_first = false;
-    else if (!strcasecmp(value, "data,control"))
-      o->data_first = true;
-    else
-      ok = false;
-  }
-  else if (!strcasecmp(name, "reserve"))
-  {
-    bool b;
-
-    if (!strcasecmp(value, "rfc1179"))
-      o->reserve = LPR_RESERVE_RFC1179;
-    else if (!strcasecmp(value, "any"))
-      o->reserve = LPR_RESERVE_ANY;
-    else if (!strcasecmp(value, "none"))
-      o->reserve = LPR_RESERVE_NONE;
-    else if (parse_bool(value, &b))     // as in the lpd backend: yes means RFC 1179 ports
-      o->reserve = b ? LPR_RESERVE_RFC1179 : LPR_RESERVE_NONE;
-    else
-      ok = false;
-  }
-  else if (!strcasecmp(name, "manual_copies"))
-    ok = parse_bool(value, &o->manual_copies);
-  else if (!strcasecmp(name, "sanitize_title"))
-    ok = parse_bool(value, &o->sanitize_title);
-  else if (!strcasecmp(name, "snmp"))
-    ok = parse_bool(value, &o->snmp);
-  else if (!strcasecmp(name, "snmp-port"))
-    ok = lprParseInt(value, 1, 65535, &o->snmp_port);
-  else if (!strcasecmp(name, "timeout"))
-    ok = lprParseInt(value, 1, 24 * 60 * 60, &o->timeout);
-  else if (!strcasecmp(name, "contimeout"))
-    ok = lprParseInt(value, 1, 30 * 24 * 60 * 60, &o->contimeout);
-  else if (!strcasecmp(name, "waitjob"))
-    ok = parse_bool(value, &o->waitjob);
-  else if (!strcasecmp(name, "polltime"))
-    ok = lprParseInt(value, 1, 3600, &o->polltime);
-  else if (!strcasecmp(name, "community"))
-  {
-    ok = *value && strlen(value) < sizeof(o->community);
-    for (const char *p = value; ok && *p; p ++)
-      ok = isprint((unsigned char)*p);
-    if (ok)
-      snprintf(o->community, sizeof(o->community), "%s", value);
-  }
-  else
+  for (size_t i = 0; !opt && i < sizeof(options) / sizeof(options[0]); i ++)
+    if (!strcasecmp(name, options[i].name))
+      opt = options + i;
+  if (!opt)
   {
     snprintf(err, errsize, "unknown option \"%.64s\" in the %s", name, source);
     return (false);
   }
+  if (opt->kind == OPTION_BOOL)
+    ok = parse_bool(value, (bool *)((char *)o + opt->offset));
+  else if (opt->kind == OPTION_INT)
+    ok = lprParseInt(value, opt->min, opt->max, (int *)((char *)o + opt->offset));
+  else
+    ok = opt->set(o, value, source);
   if (!ok)
     snprintf(err, errsize, "bad value \"%.64s\" for option \"%.64s\" in the %s", value, name,
              source);
@@ -201,53 +273,50 @@ percent_decode(char *s)
   return (true);
 }
 
-// 'lprParseURI()' - Split lpr://[user@]host[:port]/queue[?opt=val&...] and apply the options.
-bool
-lprParseURI(const char *uri, lpr_uri_t *u, lpr_options_t *o, char *err, size_t errsize)
+// 'split_uri()' - Scheme, user, host and port of the URI; its resource, still encoded.
+static bool
+split_uri(const char *uri, lpr_uri_t *u, char *resource, size_t rsize, char *err,
+          size_t errsize)
 {
-  char           scheme[32], resource[1024], *query, *opt, *next;
+  char              scheme[32];
   http_uri_status_t st;
 
-  memset(u, 0, sizeof(*u));
   // Decode user and host, but not the resource: a %3F in the queue name is not a '?'.
   st = httpSeparateURI(HTTP_URI_CODING_USERNAME | HTTP_URI_CODING_HOSTNAME, uri, scheme,
                        sizeof(scheme), u->user, sizeof(u->user), u->host, sizeof(u->host),
-                       &u->port, resource, sizeof(resource));
+                       &u->port, resource, (int)rsize);
   if (st < HTTP_URI_STATUS_OK)
-  {
     snprintf(err, errsize, "bad device URI \"%.200s\" (%s)", uri, httpURIStatusString(st));
-    return (false);
-  }
-  if (!u->host[0])
-  {
+  else if (!u->host[0])
     snprintf(err, errsize, "no host name in device URI \"%.200s\"", uri);
-    return (false);
-  }
-  if (strlen(u->host) > 253)
-  {
+  else if (strlen(u->host) > 253)
     snprintf(err, errsize, "host name too long in device URI (%zu bytes)", strlen(u->host));
-    return (false);
-  }
-  if (u->port == 0)
-    u->port = 515;
-  if (u->port < 1 || u->port > 65535)
+  else
   {
+    if (u->port == 0)
+      u->port = 515;
+    if (u->port >= 1 && u->port <= 65535)
+      return (true);
     snprintf(err, errsize, "bad port %d in device URI", u->port);
+  }
+  return (false);
+}
+
+// 'set_queue()' - The queue name from the resource path (before any '?'), percent-decoded.
+//
+// Any printable character but a space may be in it: '=' too (Ricoh carries device options in
+// the queue name, lpr://host/filetype=RPS), and an encoded %3F or %2F stays a '?' or '/'.
+static bool
+set_queue(lpr_uri_t *u, const char *path, char *err, size_t errsize)
+{
+  const char *q = path[0] == '/' ? path + 1 : path;
+
+  if (strlen(q) >= sizeof(u->queue))
+  {
+    snprintf(err, errsize, "queue name too long in device URI");
     return (false);
   }
-
-  if ((query = strchr(resource, '?')) != NULL)
-    *query ++ = '\0';
-  {
-    const char *q = resource[0] == '/' ? resource + 1 : resource;
-
-    if (strlen(q) >= sizeof(u->queue))
-    {
-      snprintf(err, errsize, "queue name too long in device URI");
-      return (false);
-    }
-    snprintf(u->queue, sizeof(u->queue), "%s", q);
-  }
+  snprintf(u->queue, sizeof(u->queue), "%s", q);
   if (!percent_decode(u->queue))
   {
     snprintf(err, errsize, "bad percent-encoding in the queue name of the device URI");
@@ -265,12 +334,18 @@ lprParseURI(const char *uri, lpr_uri_t *u, lpr_options_t *o, char *err, size_t e
                "character");
       return (false);
     }
+  return (true);
+}
 
-  // Options: name=value pairs separated by '&' or '+', as the lpd backend reads them.
+// 'apply_query()' - The URI's options: name=value pairs separated by '&' or '+', as the lpd
+//                   backend reads them; the first '=' ends the name.
+static bool
+apply_query(char *query, lpr_options_t *o, char *err, size_t errsize)
+{
+  char *opt, *next, *value;
+
   for (opt = query; opt && *opt; opt = next)
   {
-    char *value;
-
     next = opt + strcspn(opt, "&+");
     if (*next)
       *next ++ = '\0';
@@ -289,6 +364,20 @@ lprParseURI(const char *uri, lpr_uri_t *u, lpr_options_t *o, char *err, size_t e
       return (false);
   }
   return (true);
+}
+
+// 'lprParseURI()' - Split lpr://[user@]host[:port]/queue[?opt=val&...] and apply the options.
+bool
+lprParseURI(const char *uri, lpr_uri_t *u, lpr_options_t *o, char *err, size_t errsize)
+{
+  char resource[1024], *query;
+
+  memset(u, 0, sizeof(*u));
+  if (!split_uri(uri, u, resource, sizeof(resource), err, errsize))
+    return (false);
+  if ((query = strchr(resource, '?')) != NULL)   // the first '?' starts the options
+    *query ++ = '\0';
+  return (set_queue(u, resource, err, errsize) && apply_query(query, o, err, errsize));
 }
 
 // 'lprParseJobOptions()' - Apply our job options from argv[5] (others belong to CUPS/filters).

@@ -23,6 +23,12 @@ typedef enum lpr_reserve_e
   LPR_RESERVE_ANY                       // 512-1023
 } lpr_reserve_t;
 
+typedef enum lpr_charset_e
+{
+  LPR_CHARSET_UTF8,                     // control-file text as UTF-8 (cleaned), the default
+  LPR_CHARSET_ASCII                     // 7-bit only: for network cards that fail on 8-bit
+} lpr_charset_t;
+
 typedef struct lpr_options_s
 {
   lpr_mode_t    mode;
@@ -33,6 +39,7 @@ typedef struct lpr_options_s
   lpr_reserve_t reserve;
   bool          manual_copies;
   bool          sanitize_title;
+  lpr_charset_t charset;                // J/N/T/L/C text: UTF-8 or 7-bit ASCII
   bool          snmp;                   // ask the printer's SNMP agent (supplies, state)
   int           snmp_port;              // its UDP port
   int           timeout;                // seconds: any network wait

@@ -3,12 +3,14 @@
 // Copyright 2026 The cups-lpr authors
 // SPDX-License-Identifier: Apache-2.0
 //
-// Serviced from the same poll loop as the data and the socket, so an answer never waits for
-// the transfer and the transfer never waits for an answer.
+// Serviced from the job's loop with the data and the socket, so an answer never waits for the
+// transfer and the transfer never waits for an answer.  A request that needs the SNMP agent
+// (SNMP_GET, GET_DEVICE_ID before the first snapshot) pauses the reading of further requests
+// until its answer is written, so answers keep their order.
 
 #include "config.h"
 #include "sidechannel.h"
-#include "job.h"
+#include "status.h"
 #include "supplies.h"
 
 #include <cups/sidechannel.h>
@@ -35,7 +37,7 @@ lprSideChannelOpen(void)
 // 'sc_state()' - GET_STATE from what the backend knows: the connection and the last SNMP
 // snapshot's printer-state-reasons.
 static int
-sc_state(const lpr_job_t *job)
+sc_state(const lpr_sc_t *sc)
 {
   static const struct { const char *reason; int bit; } map[] =
   {
@@ -53,17 +55,86 @@ sc_state(const lpr_job_t *job)
                                                             : CUPS_SC_STATE_ONLINE;
 
   for (int b = 0; b < LPR_SNMP_REASONS; b ++)
-    if (job->snmp.reasons & (1u << b))
+    if (sc->snmp->reasons & (1u << b))
       for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i ++)
         if (!strcmp(map[i].reason, lprSuppliesReasonName(b)))
           state = map[i].bit < 0 ? state & ~CUPS_SC_STATE_ONLINE : state | map[i].bit;
   return (state);
 }
 
-// 'lprSideChannelService()' - Read one request and answer it.
-void
-lprSideChannelService(lpr_job_t *job)
+// 'answer()' - Write one answer (the only place that does), and read requests again.
+static void
+answer(lpr_sc_t *sc, int cmd, cups_sc_status_t status, const char *data, int len)
 {
+  cupsSideChannelWrite((cups_sc_command_t)cmd, status, data, len, 1.0);
+  lpdLoopPause(sc->loop, sc->fd, sc->devid_pending || sc->relay_cmd);
+}
+
+// 'wait_for_snmp()' - Leave further requests queued until the agent's answer is written.
+static void
+wait_for_snmp(lpr_sc_t *sc)
+{
+  lpdLoopPause(sc->loop, sc->fd, true);
+}
+
+// 'relay()' - A filter's SNMP_GET or SNMP_GET_NEXT, handed to the agent.
+static void
+relay(lpr_sc_t *sc, cups_sc_command_t cmd, const char *data, int datalen)
+{
+  char oid[LPR_SNMP_OID_MAX];
+
+  if (!sc->snmp->enabled)
+  {
+    answer(sc, cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0);
+    return;
+  }
+  if (sc->snmp->absent || datalen < 2 || datalen >= LPR_SNMP_OID_MAX)
+  {
+    // CUPS answers a short OID "bad message" too; a known-absent agent gets no more packets.
+    answer(sc, cmd, sc->snmp->absent ? CUPS_SC_STATUS_IO_ERROR : CUPS_SC_STATUS_BAD_MESSAGE,
+           "", 0);
+    return;
+  }
+  memcpy(oid, data, (size_t)datalen);
+  oid[datalen] = '\0';
+  sc->relay_cmd = cmd;
+  wait_for_snmp(sc);
+  if (!lprSnmpRelay(sc->snmp, cmd == CUPS_SC_CMD_SNMP_GET ? LPR_SNMP_GET : LPR_SNMP_GET_NEXT,
+                    oid))
+  {
+    sc->relay_cmd = 0;
+    answer(sc, cmd, CUPS_SC_STATUS_IO_ERROR, "", 0);
+  }
+}
+
+// 'device_id()' - GET_DEVICE_ID: from the agent's first snapshot (waited for), else empty.
+static void
+device_id(lpr_sc_t *sc)
+{
+  if (lprSnmpWaitsForFirst(sc->snmp))
+  {
+    sc->devid_pending = true;
+    wait_for_snmp(sc);
+    return;
+  }
+  answer(sc, CUPS_SC_CMD_GET_DEVICE_ID, CUPS_SC_STATUS_OK, sc->snmp->device_id,
+         (int)strlen(sc->snmp->device_id));
+}
+
+// 'one_byte()' - Answer with one status byte.
+static void
+one_byte(lpr_sc_t *sc, cups_sc_command_t cmd, int value)
+{
+  char data = (char)value;
+
+  answer(sc, cmd, CUPS_SC_STATUS_OK, &data, 1);
+}
+
+// 'service()' - Loop callback: read one request and answer it (or start to).
+static void
+service(void *ctx)
+{
+  lpr_sc_t          *sc = ctx;
   cups_sc_command_t cmd;
   cups_sc_status_t  status;
   char              data[2048];
@@ -74,58 +145,112 @@ lprSideChannelService(lpr_job_t *job)
   switch (cmd)
   {
     case CUPS_SC_CMD_GET_BIDI :
-        data[0] = CUPS_SC_BIDI_NOT_SUPPORTED;   // LPD has no back channel
-        cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, data, 1, 1.0);
+        one_byte(sc, cmd, CUPS_SC_BIDI_NOT_SUPPORTED);  // LPD has no back channel
         break;
     case CUPS_SC_CMD_GET_DEVICE_ID :
-        lprSnmpDeviceID(job);           // from the agent's first snapshot, else empty
+        device_id(sc);
         break;
     case CUPS_SC_CMD_GET_STATE :
-        data[0] = (char)sc_state(job);
-        cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, data, 1, 1.0);
+        one_byte(sc, cmd, sc_state(sc));
         break;
     case CUPS_SC_CMD_GET_CONNECTED :
-        data[0] = job->connected ? 1 : 0;
-        cupsSideChannelWrite(cmd, CUPS_SC_STATUS_OK, data, 1, 1.0);
+        one_byte(sc, cmd, sc->core->connected ? 1 : 0);
         break;
     case CUPS_SC_CMD_DRAIN_OUTPUT :
         // Drained means the server's TCP has acknowledged every byte we were given so far.
-        job->drain_pending = true;
-        lprSideChannelTick(job);
+        sc->drain_pending = true;
+        lprSideChannelTick(sc);
         break;
     case CUPS_SC_CMD_SNMP_GET :
     case CUPS_SC_CMD_SNMP_GET_NEXT :
-        if (!lprSnmpRelay(job, cmd, data, datalen))
-          cupsSideChannelWrite(cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0, 1.0);
+        relay(sc, cmd, data, datalen);
         break;
     default :
-        cupsSideChannelWrite(cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0, 1.0);
+        answer(sc, cmd, CUPS_SC_STATUS_NOT_IMPLEMENTED, "", 0);
         break;
+  }
+}
+
+// 'lprSideChannelInit()' - Serve requests on fd (or none when -1) from the job's loop.
+void
+lprSideChannelInit(lpr_sc_t *sc, int fd, lpd_loop_t *loop, const lpd_job_t *core,
+                   lpr_snmp_t *snmp)
+{
+  memset(sc, 0, sizeof(*sc));
+  sc->fd   = fd;
+  sc->loop = loop;
+  sc->core = core;
+  sc->snmp = snmp;
+  if (fd >= 0)
+    lpdLoopAdd(loop, fd, service, sc);
+}
+
+// 'relay_answer()' - The agent answered a filter's SNMP request (reply NULL: it could not).
+static void
+relay_answer(lpr_sc_t *sc, const lpr_snmp_reply_t *r)
+{
+  int              cmd = sc->relay_cmd;
+  cups_sc_status_t st = !r ? CUPS_SC_STATUS_IO_ERROR
+                      : r->status == LPR_SNMP_OK ? CUPS_SC_STATUS_OK
+                      : r->status == LPR_SNMP_BAD_REQUEST ? CUPS_SC_STATUS_BAD_MESSAGE
+                      : CUPS_SC_STATUS_IO_ERROR;
+
+  sc->relay_cmd = 0;
+  // A GETNEXT past the last object is the end of a walk, not an error: answer it with an
+  // empty OID, which ends cupsSideChannelSNMPWalk() as leaving the subtree does.
+  if (r && r->status == LPR_SNMP_NO_SUCH && cmd == CUPS_SC_CMD_SNMP_GET_NEXT)
+    answer(sc, cmd, CUPS_SC_STATUS_OK, "", 1);
+  else
+    answer(sc, cmd, st, r ? r->data : "", st == CUPS_SC_STATUS_OK ? (int)r->datalen : 0);
+}
+
+// 'lprSideChannelSnmp()' - The SNMP module's callback: answer what waited for the agent.
+void
+lprSideChannelSnmp(void *ctx, lpr_snmp_event_t ev, const lpr_snmp_reply_t *reply)
+{
+  lpr_sc_t *sc = ctx;
+
+  if (sc->fd < 0)
+    return;
+  if (ev == LPR_SNMP_EV_RELAY || (ev == LPR_SNMP_EV_GONE && sc->relay_cmd))
+  {
+    if (sc->relay_cmd)
+      relay_answer(sc, ev == LPR_SNMP_EV_RELAY ? reply : NULL);
+  }
+  if (ev != LPR_SNMP_EV_RELAY && sc->devid_pending)
+  {
+    sc->devid_pending = false;
+    answer(sc, CUPS_SC_CMD_GET_DEVICE_ID, CUPS_SC_STATUS_OK, sc->snmp->device_id,
+           (int)strlen(sc->snmp->device_id));
   }
 }
 
 // 'lprSideChannelTick()' - Answer a pending DRAIN_OUTPUT once the socket's send queue is empty.
 void
-lprSideChannelTick(lpr_job_t *job)
+lprSideChannelTick(lpr_sc_t *sc)
 {
   int queued = 0;
 
-  if (!job->drain_pending)
+  if (!sc->drain_pending)
     return;
-  if (job->sock_fd >= 0 && (ioctl(job->sock_fd, SIOCOUTQ, &queued) < 0 || queued > 0))
+  if (sc->core->sock_fd >= 0 && (ioctl(sc->core->sock_fd, SIOCOUTQ, &queued) < 0 || queued > 0))
     return;                             // still in flight: ask again at the next tick
-  cupsSideChannelWrite(CUPS_SC_CMD_DRAIN_OUTPUT, CUPS_SC_STATUS_OK, "", 0, 1.0);
-  job->drain_pending = false;
+  sc->drain_pending = false;
+  answer(sc, CUPS_SC_CMD_DRAIN_OUTPUT, CUPS_SC_STATUS_OK, "", 0);
 }
 
-// 'lprSideChannelFinish()' - Answer a pending DRAIN_OUTPUT once the job's fate is known.
+// 'lprSideChannelFinish()' - The job's fate is known: answer whatever still waits.
 void
-lprSideChannelFinish(lpr_job_t *job, bool ok)
+lprSideChannelFinish(lpr_sc_t *sc, bool ok)
 {
-  if (job->sc_fd >= 0 && job->drain_pending)
+  if (sc->fd < 0)
+    return;
+  if (sc->drain_pending)
   {
-    cupsSideChannelWrite(CUPS_SC_CMD_DRAIN_OUTPUT, ok ? CUPS_SC_STATUS_OK
-                                                      : CUPS_SC_STATUS_IO_ERROR, "", 0, 1.0);
-    job->drain_pending = false;
+    sc->drain_pending = false;
+    answer(sc, CUPS_SC_CMD_DRAIN_OUTPUT, ok ? CUPS_SC_STATUS_OK : CUPS_SC_STATUS_IO_ERROR, "",
+           0);
   }
+  lprSideChannelSnmp(sc, LPR_SNMP_EV_GONE, NULL);
+  lpdLoopRemove(sc->loop, sc->fd);
 }

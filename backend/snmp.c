@@ -8,19 +8,16 @@
 // the job connects and sends; a second snapshot is taken when the job is done.  Each snapshot
 // becomes one ATTR: line (all marker lists from the same answers) and the STATE: changes it
 // implies.  A filter's SNMP_GET/SNMP_GET_NEXT is handed to the helper and answered when its
-// reply arrives; meanwhile no further side-channel request is read, so answers keep their
-// order.  Nothing here ever blocks the data path: the helper does the waiting.
+// reply arrives (the side channel, which asked, pauses itself meanwhile so answers keep their
+// order).  Nothing here ever blocks the data path: the helper does the waiting.
 
 #include "config.h"
 #include "clock.h"
 #include "snmp.h"
-#include "job.h"
-#include "sidechannel.h"
 #include "status.h"
 #include "supplies.h"
 
 #include <arpa/inet.h>
-#include <cups/sidechannel.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,13 +37,20 @@
 
 extern char **environ;
 
-// 'lprSnmpInit()' - No helper, nothing known.
+// 'lprSnmpInit()' - No helper, nothing known; cb(cb_ctx, ...) hears what comes.
 void
-lprSnmpInit(lpr_snmp_t *s)
+lprSnmpInit(lpr_snmp_t *s, lpd_loop_t *loop, bool enabled, int port, const char *community,
+            lpr_snmp_cb_t cb, void *cb_ctx)
 {
   memset(s, 0, sizeof(*s));
-  s->pid = -1;
-  s->fd  = -1;
+  s->enabled = enabled;
+  s->port    = port;
+  snprintf(s->community, sizeof(s->community), "%s", community ? community : "public");
+  s->loop    = loop;
+  s->cb      = cb;
+  s->cb_ctx  = cb_ctx;
+  s->pid     = -1;
+  s->fd      = -1;
 }
 
 // 'send_request()' - Hand one request to the helper; false if it is gone.
@@ -63,45 +67,33 @@ send_request(lpr_snmp_t *s, lpr_snmp_kind_t kind, const char *oid)
   return (s->fd >= 0 && send(s->fd, &q, sizeof(q), MSG_NOSIGNAL) == (ssize_t)sizeof(q));
 }
 
-// 'sc_answer()' - Write one side-channel answer and read requests again.
+// 'notify()' - Tell the front end.
 static void
-sc_answer(lpr_job_t *job, int cmd, cups_sc_status_t status, const char *data, int len)
+notify(lpr_snmp_t *s, lpr_snmp_event_t ev, const lpr_snmp_reply_t *r)
 {
-  cupsSideChannelWrite((cups_sc_command_t)cmd, status, data, len, 1.0);
-  lprJobWatchSideChannel(job, true);
+  if (s->cb)
+    s->cb(s->cb_ctx, ev, r);
 }
 
-// 'answer_waiting()' - Answer what a filter waits for, now that the helper cannot help.
+// 'gone()' - Nothing more will come: the front end answers whatever still waits.
 static void
-answer_waiting(lpr_job_t *job)
+gone(lpr_snmp_t *s)
 {
-  lpr_snmp_t *s = &job->snmp;
-
-  if (s->devid_pending)
-  {
-    s->devid_pending = false;
-    sc_answer(job, CUPS_SC_CMD_GET_DEVICE_ID, CUPS_SC_STATUS_OK, s->device_id,
-              (int)strlen(s->device_id));
-  }
-  if (s->relay_cmd)
-  {
-    int cmd = s->relay_cmd;
-
-    s->relay_cmd = 0;
-    sc_answer(job, cmd, CUPS_SC_STATUS_IO_ERROR, "", 0);
-  }
+  s->absent     = true;
+  s->relay_kind = 0;
+  s->relay_sent = false;
+  notify(s, LPR_SNMP_EV_GONE, NULL);
 }
 
 // 'stop_helper()' - Close the helper's socket and reap it.
 static void
-stop_helper(lpr_job_t *job)
+stop_helper(lpr_snmp_t *s)
 {
-  lpr_snmp_t *s = &job->snmp;
-  int        status;
+  int status;
 
   if (s->fd >= 0)
   {
-    lprJobUnwatch(job, s->fd);
+    lpdLoopRemove(s->loop, s->fd);
     close(s->fd);
     s->fd = -1;
   }
@@ -131,47 +123,25 @@ helper_path(void)
   return (env && *env ? env : LPR_SNMP_HELPER);
 }
 
-// 'lprSnmpStart()' - Start the helper for the job's printer and ask for the first snapshot.
-bool
-lprSnmpStart(lpr_job_t *job)
+// 'spawn_helper()' - Run the helper on one end of a socketpair; false if it cannot run.
+static bool
+spawn_helper(lpr_snmp_t *s, const char *addr, const char *port)
 {
-  lpr_snmp_t                 *s = &job->snmp;
   posix_spawn_file_actions_t fa;
-  char                       addr[INET6_ADDRSTRLEN], port[16], tmo[16];
-  char                       *argv[6];
+  char                       tmo[16], *argv[6];
   int                        sv[2], err;
-  const http_addr_t          *a = &job->addrs->addr;
-
-  if (!job->opt.snmp || !job->addrs)
-    return (false);
-#ifndef HAVE_NETSNMP
-  lprStatus("DEBUG", "SNMP: built without Net-SNMP: supply levels are not reported");
-  s->absent = true;
-  answer_waiting(job);
-  return (false);
-#endif
-  if (httpAddrFamily((http_addr_t *)a) == AF_INET6)
-    inet_ntop(AF_INET6, &a->ipv6.sin6_addr, addr, sizeof(addr));
-  else
-    inet_ntop(AF_INET, &a->ipv4.sin_addr, addr, sizeof(addr));
-  snprintf(port, sizeof(port), "%d", job->opt.snmp_port);
-  snprintf(tmo, sizeof(tmo), "%d", AGENT_TIMEOUT_MS);
-  snprintf(s->peer, sizeof(s->peer), strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr, port);
 
   if ((s->reply = malloc(sizeof(*s->reply))) == NULL ||
       socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
   {
     lprStatus("DEBUG", "SNMP: no helper (%s): supply levels are not reported", strerror(errno));
-    free(s->reply);
-    s->reply  = NULL;
-    s->absent = true;
-    answer_waiting(job);
     return (false);
   }
+  snprintf(tmo, sizeof(tmo), "%d", AGENT_TIMEOUT_MS);
   argv[0] = "lpr-snmp";
-  argv[1] = addr;
-  argv[2] = port;
-  argv[3] = job->opt.community;
+  argv[1] = (char *)addr;
+  argv[2] = (char *)port;
+  argv[3] = s->community;
   argv[4] = tmo;
   argv[5] = NULL;
   posix_spawn_file_actions_init(&fa);
@@ -186,27 +156,57 @@ lprSnmpStart(lpr_job_t *job)
     lprStatus("DEBUG", "SNMP: unable to run %s (%s): supply levels are not reported",
               helper_path(), strerror(err));
     s->pid = -1;
-    stop_helper(job);
-    s->absent = true;
-    answer_waiting(job);
     return (false);
   }
-  if (!lprJobWatch(job, s->fd) || !send_request(s, LPR_SNMP_SNAPSHOT, NULL))
+  return (true);
+}
+
+// 'send_relay()' - Hand a waiting filter request to the helper.
+static void
+send_relay(lpr_snmp_t *s)
+{
+  if (s->relay_kind && !s->relay_sent && s->fd >= 0)
   {
-    stop_helper(job);
-    s->absent = true;
-    answer_waiting(job);
+    s->relay_sent = send_request(s, (lpr_snmp_kind_t)s->relay_kind, s->relay_oid);
+    if (!s->relay_sent)
+    {
+      s->relay_kind = 0;
+      notify(s, LPR_SNMP_EV_RELAY, NULL);
+    }
+  }
+}
+
+static void service(void *ctx);
+
+// 'lprSnmpStart()' - Start the helper for the printer's address and ask for the first
+//                    snapshot.
+bool
+lprSnmpStart(lpr_snmp_t *s, const lpd_addr_t *a)
+{
+  char addr[INET6_ADDRSTRLEN], port[16];
+
+  if (!s->enabled || !a)
+    return (false);
+#ifndef HAVE_NETSNMP
+  lprStatus("DEBUG", "SNMP: built without Net-SNMP: supply levels are not reported");
+  gone(s);
+  return (false);
+#endif
+  if (a->ss.ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&a->ss)->sin6_addr, addr, sizeof(addr));
+  else
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)&a->ss)->sin_addr, addr, sizeof(addr));
+  snprintf(port, sizeof(port), "%d", s->port);
+  snprintf(s->peer, sizeof(s->peer), strchr(addr, ':') ? "[%s]:%s" : "%s:%s", addr, port);
+  if (!spawn_helper(s, addr, port) || !lpdLoopAdd(s->loop, s->fd, service, s) ||
+      !send_request(s, LPR_SNMP_SNAPSHOT, NULL))
+  {
+    stop_helper(s);
+    gone(s);
     return (false);
   }
   s->snap_pending = true;
-  if (s->relay_cmd && !s->relay_sent)
-  {
-    s->relay_sent = send_request(s, s->relay_cmd == CUPS_SC_CMD_SNMP_GET ? LPR_SNMP_GET
-                                                                        : LPR_SNMP_GET_NEXT,
-                                 s->relay_oid);
-    if (!s->relay_sent)
-      answer_waiting(job);
-  }
+  send_relay(s);
   return (true);
 }
 
@@ -245,9 +245,8 @@ report_reasons(lpr_snmp_t *s, uint32_t now)
 
 // 'report_snapshot()' - ATTR: and STATE: lines from one snapshot, and what DEBUG needs.
 static void
-report_snapshot(lpr_job_t *job, const lpr_snmp_reply_t *r)
+report_snapshot(lpr_snmp_t *s, const lpr_snmp_reply_t *r)
 {
-  lpr_snmp_t           *s = &job->snmp;
   const lpr_snapshot_t *snap = &r->snap;
   lpr_buf_t            attr;
   int                  shown;
@@ -255,7 +254,7 @@ report_snapshot(lpr_job_t *job, const lpr_snmp_reply_t *r)
   if (r->status == LPR_SNMP_ABSENT)
   {
     lprStatus("DEBUG", "SNMP: no agent answered at %s within %u ms (community \"%s\"): supply "
-              "levels are not reported for this job", s->peer, r->ms, job->opt.community);
+              "levels are not reported for this job", s->peer, r->ms, s->community);
     s->absent = true;
     return;
   }
@@ -281,11 +280,22 @@ report_snapshot(lpr_job_t *job, const lpr_snmp_reply_t *r)
   report_reasons(s, lprSuppliesReasons(snap));
 }
 
-// 'lprSnmpService()' - The helper answered (or went away).
-void
-lprSnmpService(lpr_job_t *job)
+// 'relay_done()' - The helper answered a filter's request.
+static void
+relay_done(lpr_snmp_t *s, lpr_snmp_reply_t *r)
 {
-  lpr_snmp_t       *s = &job->snmp;
+  if (r->status == LPR_SNMP_ABSENT)
+    s->absent = true;
+  s->relay_kind = 0;
+  s->relay_sent = false;
+  notify(s, LPR_SNMP_EV_RELAY, r);
+}
+
+// 'service()' - Loop callback: the helper answered (or went away).
+static void
+service(void *ctx)
+{
+  lpr_snmp_t       *s = ctx;
   lpr_snmp_reply_t *r = s->reply;
   ssize_t          n;
 
@@ -298,107 +308,59 @@ lprSnmpService(lpr_job_t *job)
   {
     lprStatus("DEBUG", "SNMP: the helper stopped (%s): supply levels are not reported",
               n < 0 ? strerror(errno) : n == 0 ? "end of file" : "bad reply");
-    stop_helper(job);
-    s->absent = true;
-    answer_waiting(job);
+    stop_helper(s);
+    gone(s);
     return;
   }
   if (r->kind == LPR_SNMP_SNAPSHOT)
   {
     s->snap_pending = false;
-    report_snapshot(job, r);
-    if (s->devid_pending)
-      answer_waiting(job);
+    report_snapshot(s, r);
+    notify(s, s->absent ? LPR_SNMP_EV_GONE : LPR_SNMP_EV_SNAPSHOT, r);
   }
-  else if (s->relay_cmd)
-  {
-    int              cmd = s->relay_cmd;
-    cups_sc_status_t st = r->status == LPR_SNMP_OK ? CUPS_SC_STATUS_OK
-                        : r->status == LPR_SNMP_BAD_REQUEST ? CUPS_SC_STATUS_BAD_MESSAGE
-                        : CUPS_SC_STATUS_IO_ERROR;
-
-    if (r->status == LPR_SNMP_ABSENT)
-      s->absent = true;
-    // A GETNEXT past the last object is the end of a walk, not an error: answer it with an
-    // empty OID, which ends cupsSideChannelSNMPWalk() as leaving the subtree does.
-    if (r->status == LPR_SNMP_NO_SUCH && cmd == CUPS_SC_CMD_SNMP_GET_NEXT)
-    {
-      st = CUPS_SC_STATUS_OK;
-      r->data[0] = '\0';
-      r->datalen = 1;
-    }
-    s->relay_cmd  = 0;
-    s->relay_sent = false;
-    sc_answer(job, cmd, st, r->data, st == CUPS_SC_STATUS_OK ? (int)r->datalen : 0);
-  }
+  else if (s->relay_kind)
+    relay_done(s, r);
 }
 
-// 'lprSnmpRelay()' - A filter's SNMP_GET or SNMP_GET_NEXT; false: answer "not implemented".
+// 'lprSnmpRelay()' - Ask the agent for a filter (LPR_SNMP_GET or _GET_NEXT); the answer comes
+//                    as LPR_SNMP_EV_RELAY.  False: there is no agent to ask.
 bool
-lprSnmpRelay(lpr_job_t *job, int cmd, const char *data, int datalen)
+lprSnmpRelay(lpr_snmp_t *s, int kind, const char *oid)
 {
-  lpr_snmp_t *s = &job->snmp;
-
-  if (!job->opt.snmp)
+  if (!s->enabled || s->absent)
     return (false);
-  if (s->absent || datalen < 2 || datalen >= LPR_SNMP_OID_MAX)
-  {
-    // CUPS answers a short OID "bad message" too; a known-absent agent gets no more packets.
-    cupsSideChannelWrite((cups_sc_command_t)cmd, s->absent ? CUPS_SC_STATUS_IO_ERROR
-                                                           : CUPS_SC_STATUS_BAD_MESSAGE,
-                         "", 0, 1.0);
-    return (true);
-  }
-  memcpy(s->relay_oid, data, (size_t)datalen);
-  s->relay_oid[datalen] = '\0';
-  s->relay_cmd  = cmd;
+  snprintf(s->relay_oid, sizeof(s->relay_oid), "%s", oid);
+  s->relay_kind = kind;
   s->relay_sent = false;
-  lprJobWatchSideChannel(job, false);   // the next request waits for this answer
-  if (s->fd >= 0)
-  {
-    s->relay_sent = send_request(s, cmd == CUPS_SC_CMD_SNMP_GET ? LPR_SNMP_GET
-                                                                 : LPR_SNMP_GET_NEXT,
-                                 s->relay_oid);
-    if (!s->relay_sent)
-      answer_waiting(job);
-  }
+  send_relay(s);                        // or once the helper runs (the address is known)
   return (true);
 }
 
-// 'lprSnmpDeviceID()' - Answer GET_DEVICE_ID now, or once the first snapshot is in.
+// 'lprSnmpWaitsForFirst()' - Whether the first snapshot is still to come (GET_DEVICE_ID waits).
 bool
-lprSnmpDeviceID(lpr_job_t *job)
+lprSnmpWaitsForFirst(const lpr_snmp_t *s)
 {
-  lpr_snmp_t *s = &job->snmp;
-
-  if (job->opt.snmp && !s->absent && s->snapshots == 0)
-  {
-    s->devid_pending = true;
-    lprJobWatchSideChannel(job, false);
-    return (true);
-  }
-  cupsSideChannelWrite(CUPS_SC_CMD_GET_DEVICE_ID, CUPS_SC_STATUS_OK, s->device_id,
-                       (int)strlen(s->device_id), 1.0);
-  return (true);
+  return (s->enabled && !s->absent && s->snapshots == 0);
 }
 
-// 'wait_snapshot()' - Service the loop until no snapshot is pending; false on cancel/timeout.
+// 'wait_snapshot()' - Serve the loop until no snapshot is pending; false on cancel/timeout.
 static bool
-wait_snapshot(lpr_job_t *job, int64_t start)
+wait_snapshot(lpr_snmp_t *s, int64_t start)
 {
-  while (job->snmp.snap_pending && job->snmp.fd >= 0)
+  while (s->snap_pending && s->fd >= 0)
   {
-    struct pollfd p[2] = { { job->cancel_fd, POLLIN, 0 }, { job->hooks.fd, POLLIN, 0 } };
+    struct pollfd p = { s->fd, POLLIN, 0 };   // service() reads it first: it is an input too
     int           left = FINISH_MS - lprMsSince(start);
 
     if (left <= 0)
       return (false);
-    if (poll(p, 2, left) > 0)
+    switch (lpdLoopWait(s->loop, &p, 1, left))
     {
-      if (p[0].revents)
-        return (false);
-      if (p[1].revents)
-        job->hooks.on_fd(job->hooks.ctx);
+      case LPD_WAIT_READY :
+      case LPD_WAIT_TIMEOUT :
+          break;
+      default :
+          return (false);
     }
   }
   return (true);
@@ -406,20 +368,19 @@ wait_snapshot(lpr_job_t *job, int64_t start)
 
 // 'lprSnmpFinish()' - The last snapshot (unless canceled), then the helper goes.
 void
-lprSnmpFinish(lpr_job_t *job, bool canceled)
+lprSnmpFinish(lpr_snmp_t *s, bool canceled)
 {
-  lpr_snmp_t      *s = &job->snmp;
   if (s->fd >= 0 && !canceled && !s->absent)
   {
     int64_t start = lprNowNs();
 
-
     // A job that ended before the first snapshot came gets that one as its closing snapshot.
     if (!s->snap_pending && s->snapshots > 0 && send_request(s, LPR_SNMP_SNAPSHOT, NULL))
       s->snap_pending = true;
-    if (!wait_snapshot(job, start) && !canceled)
+    if (!wait_snapshot(s, start))
       lprStatus("DEBUG", "SNMP: no closing snapshot within %d ms", FINISH_MS);
   }
-  stop_helper(job);
-  answer_waiting(job);
+  stop_helper(s);
+  if (!s->absent)
+    gone(s);
 }

@@ -74,49 +74,30 @@ lprInputClose(lpr_input_t *in)
   in->held_len = 0;
 }
 
-// 'wait_input()' - Wait until fd is readable (or at EOF), servicing cancel and hooks.
+// 'wait_input()' - Wait until fd is readable (or at EOF) through the job's loop.
 static lpr_spool_result_t
-wait_input(int fd, int cancel_fd, const lpd_hooks_t *hooks)
+wait_input(int fd, lpd_loop_t *loop)
 {
-  struct pollfd p[3];
-  int           n, tick = hooks && hooks->on_tick ? hooks->tick_ms : -1;
+  struct pollfd p = { fd, POLLIN, 0 };
 
-  for (;;)
+  switch (lpdLoopWait(loop, &p, 1, -1))
   {
-    n = 0;
-    p[n].fd = fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
-    if (cancel_fd >= 0)
-    {
-      p[n].fd = cancel_fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
-    }
-    if (hooks && hooks->fd >= 0 && hooks->on_fd)
-    {
-      p[n].fd = hooks->fd; p[n].events = POLLIN; p[n].revents = 0; n ++;
-    }
-    if (poll(p, (nfds_t)n, tick) < 0)
-    {
-      if (errno == EINTR)
-        continue;
-      return (LPR_SPOOL_INPUT_ERROR);
-    }
-    if (cancel_fd >= 0 && p[1].revents)
-      return (LPR_SPOOL_CANCELED);
-    if (hooks && hooks->fd >= 0 && hooks->on_fd && p[n - 1].revents)
-      hooks->on_fd(hooks->ctx);
-    if (hooks && hooks->on_tick)
-      hooks->on_tick(hooks->ctx);
-    if (p[0].revents)
-      return (LPR_SPOOL_OK);
+    case LPD_WAIT_READY :
+        return (LPR_SPOOL_OK);
+    case LPD_WAIT_CANCELED :
+        return (LPR_SPOOL_CANCELED);
+    default :
+        return (LPR_SPOOL_INPUT_ERROR);
   }
 }
 
 // 'lprInputWait()' - Wait for the first input (immediate mode connects only then).
 lpr_spool_result_t
-lprInputWait(lpr_input_t *in, int cancel_fd, const lpd_hooks_t *hooks)
+lprInputWait(lpr_input_t *in, lpd_loop_t *loop)
 {
   if (in->is_file || in->eof)
     return (LPR_SPOOL_OK);
-  return (wait_input(in->fd, cancel_fd, hooks));
+  return (wait_input(in->fd, loop));
 }
 
 // 'lprInputHold()' - Read stdin into memory until EOF or max bytes (then *held* is a prefix).
@@ -125,7 +106,7 @@ lprInputWait(lpr_input_t *in, int cancel_fd, const lpd_hooks_t *hooks)
 // mode uses to tell an empty job from a real one without waiting for the rest.  It stays small:
 // the buffer lives as long as the job, beside the send buffer.
 lpr_spool_result_t
-lprInputHold(lpr_input_t *in, size_t max, int cancel_fd, const lpd_hooks_t *hooks, int *err)
+lprInputHold(lpr_input_t *in, size_t max, lpd_loop_t *loop, int *err)
 {
   size_t             want = max ? max : PEEK_SIZE;
   unsigned char      *p;
@@ -152,7 +133,7 @@ lprInputHold(lpr_input_t *in, size_t max, int cancel_fd, const lpd_hooks_t *hook
   want += in->held_len;
   while (in->held_len < want)
   {
-    if ((r = wait_input(in->fd, cancel_fd, hooks)) != LPR_SPOOL_OK)
+    if ((r = wait_input(in->fd, loop)) != LPR_SPOOL_OK)
       return (r);
     n = read(in->fd, in->held + in->held_len, want - in->held_len);
     if (n < 0)
@@ -230,6 +211,47 @@ nospace(int err)
   return (err == ENOSPC || err == EDQUOT || err == EFBIG);
 }
 
+// 'copy_rest()' - Copy stdin to fd until EOF through one 256 KiB buffer, waiting through the
+//                 loop; info->written counts.
+static lpr_spool_result_t
+copy_rest(lpr_input_t *in, int fd, lpd_loop_t *loop, lpr_spool_info_t *info)
+{
+  char               *buf;
+  ssize_t            n;
+  lpr_spool_result_t r = LPR_SPOOL_OK;
+
+  if (in->eof)
+    return (LPR_SPOOL_OK);
+  // mmap(2), not malloc(3): see copy_buffer() in lpd-data.c.
+  if ((buf = mmap(NULL, SPOOL_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                  -1, 0)) == MAP_FAILED)
+  {
+    info->err = ENOMEM;
+    return (LPR_SPOOL_TMP_ERROR);
+  }
+  while (!in->eof && r == LPR_SPOOL_OK)
+  {
+    if ((r = wait_input(in->fd, loop)) != LPR_SPOOL_OK)
+      break;
+    n = read(in->fd, buf, SPOOL_BUF_SIZE);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      continue;
+    if (n < 0)
+    {
+      info->err = errno;
+      r = LPR_SPOOL_INPUT_ERROR;
+    }
+    else if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
+      r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
+    else if (n == 0)
+      in->eof = true;
+    else
+      info->written += (uint64_t)n;
+  }
+  munmap(buf, SPOOL_BUF_SIZE);
+  return (r);
+}
+
 // 'lprInputSpool()' - Copy the rest of stdin (after any held bytes) into an anonymous temp file.
 //
 // With read(2)/write(2) and a 256 KiB buffer, whatever zerocopy says: splice(2) from the pipe
@@ -237,16 +259,12 @@ nospace(int err)
 // meanwhile.  Measured on Linux 6.18 with a 1 MiB pipe (bench/README.md): 1 GiB spooled to
 // tmpfs in about 0.48 s with read/write, 0.55-0.69 s with splice.
 lpr_spool_result_t
-lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hooks_t *hooks,
-              bool zerocopy, lpr_spool_info_t *info)
+lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_info_t *info)
 {
-  struct statvfs vfs;
-  int            fd;
-  char           *buf = NULL;
-  ssize_t        n;
-  lpr_spool_result_t r = LPR_SPOOL_OK;
+  struct statvfs     vfs;
+  int                fd;
+  lpr_spool_result_t r;
 
-  (void)zerocopy;                       // kept for callers: nothing here is zero-copy
   memset(info, 0, sizeof(*info));
   snprintf(info->dir, sizeof(info->dir), "%s", tmpdir);
   if (in->is_file)
@@ -266,7 +284,6 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
       return (LPR_SPOOL_NOSPACE);
     }
   }
-
   if (in->held_len && !write_all(fd, in->held, in->held_len, &info->err))
   {
     r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
@@ -276,41 +293,8 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
   free(in->held);
   in->held = NULL;
   in->held_len = 0;
-
-  // mmap(2), not malloc(3): see copy_buffer() in lpd-proto.c.
-  if (!in->eof && (buf = mmap(NULL, SPOOL_BUF_SIZE, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
-  {
-    buf = NULL;
-    info->err = ENOMEM;
-    r = LPR_SPOOL_TMP_ERROR;
+  if ((r = copy_rest(in, fd, loop, info)) != LPR_SPOOL_OK)
     goto error;
-  }
-  while (!in->eof)
-  {
-    if ((r = wait_input(in->fd, cancel_fd, hooks)) != LPR_SPOOL_OK)
-      goto error;
-    n = read(in->fd, buf, SPOOL_BUF_SIZE);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-      continue;
-    if (n < 0)
-    {
-      info->err = errno;
-      r = LPR_SPOOL_INPUT_ERROR;
-      goto error;
-    }
-    if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
-    {
-      r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
-      goto error;
-    }
-    if (n == 0)
-      in->eof = true;
-    info->written += (uint64_t)n;
-  }
-
-  if (buf)
-    munmap(buf, SPOOL_BUF_SIZE);
   in->fd      = fd;
   in->size    = (int64_t)info->written;
   in->spooled = true;
@@ -318,8 +302,6 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd, const lpd_hook
   return (LPR_SPOOL_OK);
 
 error:
-  if (buf)
-    munmap(buf, SPOOL_BUF_SIZE);
   close(fd);                            // the anonymous file and its blocks go with it
   if (statvfs(tmpdir, &vfs) == 0)       // what is free once our partial copy is gone
     info->free_bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lpd-proto.h"
+#include "loop.h"
 
 #define LPR_HOLD_MAX (256 * 1024)       // auto mode keeps a job this small in memory
 
@@ -45,11 +45,9 @@ typedef struct lpr_spool_info_s         // what a failure needs to explain itsel
 bool               lprInputOpenFile(lpr_input_t *in, const char *path, int *err);
 void               lprInputStdin(lpr_input_t *in, int fd);
 void               lprInputClose(lpr_input_t *in);
-lpr_spool_result_t lprInputWait(lpr_input_t *in, int cancel_fd, const lpd_hooks_t *hooks);
-lpr_spool_result_t lprInputHold(lpr_input_t *in, size_t max, int cancel_fd,
-                                const lpd_hooks_t *hooks, int *err);
-lpr_spool_result_t lprInputSpool(lpr_input_t *in, const char *tmpdir, int cancel_fd,
-                                 const lpd_hooks_t *hooks, bool zerocopy,
+lpr_spool_result_t lprInputWait(lpr_input_t *in, lpd_loop_t *loop);
+lpr_spool_result_t lprInputHold(lpr_input_t *in, size_t max, lpd_loop_t *loop, int *err);
+lpr_spool_result_t lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop,
                                  lpr_spool_info_t *info);
 
 #endif // LPR_SPOOL_H

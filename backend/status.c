@@ -20,8 +20,13 @@
 
 static int    status_fd = 2;
 static size_t status_limit = LPR_STATUS_DEFAULT_MAX;
-static char   reasons[LPR_MAX_REASONS][64];  // reasons this process added and not yet removed
-static int    num_reasons;
+
+// Per thread: a printer application runs one job per thread, each with its own sink (which
+// routes the lines to that job) and its own reasons.  The backend has one thread: stderr.
+static __thread lpr_status_sink_t sink;
+static __thread void              *sink_ctx;
+static __thread char              reasons[LPR_MAX_REASONS][64];  // added and not yet removed
+static __thread int               num_reasons;
 
 static const char cut_marker[] = "...";
 
@@ -129,12 +134,26 @@ lprStatusFormat(char *line, size_t linesize, size_t limit, const char *prefix,
   return (len);
 }
 
+// 'lprStatusSetSink()' - Send this thread's lines to fn(ctx, line, len) instead of the fd
+//                        (NULL: back to the fd).  Each call gets one whole line.
+void
+lprStatusSetSink(lpr_status_sink_t fn, void *ctx)
+{
+  sink     = fn;
+  sink_ctx = ctx;
+}
+
 // 'write_line()' - Write one line with one write(2), retrying only on EINTR.
 static void
 write_line(const char *line, size_t len)
 {
   ssize_t n;
 
+  if (sink)
+  {
+    sink(sink_ctx, line, len);
+    return;
+  }
   do
     n = write(status_fd, line, len);
   while (n < 0 && errno == EINTR);

@@ -23,7 +23,10 @@
 #define LPR_STATUS_MIN   64
 
 
+typedef void (*lpr_status_sink_t)(void *ctx, const char *line, size_t len);
+
 void    lprStatusInit(int fd);
+void    lprStatusSetSink(lpr_status_sink_t fn, void *ctx);
 size_t  lprStatusLimit(void);
 void    lprStatus(const char *prefix, const char *format, ...) LPR_PRINTF(2, 3);
 size_t  lprStatusFormat(char *line, size_t linesize, size_t limit, const char *prefix,

@@ -300,19 +300,24 @@ supply_reasons(const lpr_supply_t *s)
   switch (s->type)
   {
     case 3 : case 21 :                  // toner, tonerCartridge
-        low = R_TONER_LOW; empty = R_TONER_EMPTY;
+        low   = R_TONER_LOW;
+        empty = R_TONER_EMPTY;
         break;
     case 5 : case 6 : case 7 : case 12 : case 13 : // ink, inkCartridge, inkRibbon, waxes
-        low = R_MARKER_LOW; empty = R_MARKER_EMPTY;
+        low   = R_MARKER_LOW;
+        empty = R_MARKER_EMPTY;
         break;
     case 10 :                           // developer
-        low = R_DEVELOPER_LOW; empty = R_DEVELOPER_EMPTY;
+        low   = R_DEVELOPER_LOW;
+        empty = R_DEVELOPER_EMPTY;
         break;
     case 9 : case 15 : case 16 : case 20 : // opc, fuser, coronaWire, transferUnit
-        low = R_OPC_LOW; empty = R_OPC_OVER;
+        low   = R_OPC_LOW;
+        empty = R_OPC_OVER;
         break;
     case 18 : case 19 :                 // cleanerUnit, fuserCleaningPad
-        low = R_CLEANER_LOW; empty = R_CLEANER_OVER;
+        low   = R_CLEANER_LOW;
+        empty = R_CLEANER_OVER;
         break;
     default :
         return (0);

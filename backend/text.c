@@ -120,6 +120,115 @@ lprTextClean(char *dst, size_t dstsize, const char *src, size_t srclen)
   return (o);
 }
 
+// 'utf8_value()' - The code point of a valid n-byte UTF-8 sequence.
+static unsigned
+utf8_value(const unsigned char *s, size_t n)
+{
+  unsigned cp = n == 1 ? s[0] : n == 2 ? s[0] & 0x1fu : n == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+
+  for (size_t i = 1; i < n; i ++)
+    cp = (cp << 6) | (s[i] & 0x3fu);
+  return (cp);
+}
+
+// 'ascii_for()' - The 7-bit spelling of a character >= U+00A0 into out (NUL-terminated), and
+//                 its length, or 0: Latin-1 and Latin Extended-A letters lose their accents,
+//                 common punctuation its typography.
+static size_t
+ascii_for(unsigned cp, char out[4])
+{
+  static const char * const latin1[96] =
+  {
+    " ", "!", "c", "GBP", "?", "JPY", "|", "S", "\"", "(C)", "a", "<<", "!", "-", "(R)", "-",
+    "o", "+-", "2", "3", "'", "u", "P", ".", ",", "1", "o", ">>", "1/4", "1/2", "3/4", "?",
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+    "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "TH", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "th", "y"
+  };
+  // U+0100-U+017F, one base letter each (IJ, ij, OE and oe are spelled out below).
+  static const char extended_a[129] =
+    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOo"
+    "RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+  const char *t = NULL;
+
+  if (cp >= 0xa0 && cp <= 0xff)
+    t = latin1[cp - 0xa0];
+  else if (cp == 0x132 || cp == 0x133 || cp == 0x152 || cp == 0x153)
+    t = cp == 0x132 ? "IJ" : cp == 0x133 ? "ij" : cp == 0x152 ? "OE" : "oe";
+  else if (cp >= 0x100 && cp <= 0x17f)
+  {
+    out[0] = extended_a[cp - 0x100];
+    out[1] = '\0';
+    return (1);
+  }
+  else if (cp >= 0x2010 && cp <= 0x2015)
+    t = "-";
+  else if (cp >= 0x2018 && cp <= 0x201b)
+    t = "'";
+  else if (cp >= 0x201c && cp <= 0x201f)
+    t = "\"";
+  else if (cp == 0x2022)
+    t = "*";
+  else if (cp == 0x2026)
+    t = "...";
+  else if (cp == 0x20ac)
+    t = "EUR";
+  else if (cp == 0x2122)
+    t = "TM";
+  if (!t)
+    return (0);
+  snprintf(out, 4, "%s", t);            // every spelling above has at most 3 characters
+  return (strlen(out));
+}
+
+// 'lprTextAscii()' - Copy outside text as 7-bit ASCII, for servers that cannot take 8-bit bytes.
+//
+// As lprTextClean() (control runs become one space, none at the start; stops at a NUL; cut to
+// fit dstsize, never inside a character's spelling), and then every character outside ASCII
+// becomes its 7-bit spelling ("\xc5\x81\xc3\xb3d\xc5\xba" -> "Lodz", "stra\xc3\x9f" "e" ->
+// "strasse", the euro sign -> "EUR") or '?'.  Returns the length written.
+size_t
+lprTextAscii(char *dst, size_t dstsize, const char *src, size_t srclen)
+{
+  const unsigned char *s = (const unsigned char *)src;
+  size_t              i = 0, o = 0, n, tl;
+  char                t[4];
+
+  if (dstsize == 0)
+    return (0);
+  while (i < srclen && s[i])
+  {
+    n = utf8_seq_len(s + i, srclen - i);
+    if ((n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) || (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0))
+    {
+      if (o > 0 && dst[o - 1] != ' ')   // a control run: one space, as lprTextClean()
+      {
+        if (o + 1 >= dstsize)
+          break;
+        dst[o ++] = ' ';
+      }
+      i += n;
+      continue;
+    }
+    if (n == 1)
+    {
+      t[0] = (char)s[i];
+      t[1] = '\0';
+    }
+    else if (n == 0 || ascii_for(utf8_value(s + i, n), t) == 0)
+      snprintf(t, sizeof(t), "?");      // invalid UTF-8, or a character with no spelling
+    tl = strlen(t);
+    if (o + tl >= dstsize)
+      break;
+    memcpy(dst + o, t, tl);
+    o += tl;
+    i += n ? n : 1;
+  }
+  dst[o] = '\0';
+  return (o);
+}
+
 // 'lprBufInit()' - Start an empty buffer that may hold at most max bytes.
 void
 lprBufInit(lpr_buf_t *b, size_t max)

@@ -39,6 +39,7 @@ write_all(int fd, const char *buf, size_t len)
   return (true);
 }
 
+// 'main()' - Wrap the job on stdin (or argv[6]) in its PJL header and trailer, streaming.
 int
 main(int argc, char *argv[])
 {

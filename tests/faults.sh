@@ -23,11 +23,11 @@ fault() {
   start_server "$srv" "${opts[@]}" || { fail "$name: server"; return; }
   local port dir out=$WORK/$name
   eval "port=\$PORT_$srv; dir=\$DIR_$srv"
-  local t0=$(date +%s%N)
+  local t0=$(date +%s%N) data=$WORK/${DATA:-small}
   if [ "$input" = file ]; then
-    run_backend "$out" "lpr://127.0.0.1:$port/lp$suffix" 200 alice t 1 "" "$WORK/small" </dev/null
+    run_backend "$out" "lpr://127.0.0.1:$port/lp$suffix" 200 alice t 1 "" "$data" </dev/null
   else
-    run_backend "$out" "lpr://127.0.0.1:$port/lp$suffix" 200 alice t 1 "" <"$WORK/small"
+    run_backend "$out" "lpr://127.0.0.1:$port/lp$suffix" 200 alice t 1 "" <"$data"
   fi
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   check "$name: exit $want (got $(rc_of "$out"), ${ms} ms)" [ "$(rc_of "$out")" = "$want" ]
@@ -39,7 +39,8 @@ fault() {
     check "$name: no complete job at the server (nothing to duplicate)" \
       sh -c "! grep -qx complete '$dir'/job-*/status 2>/dev/null"
   else
-    check "$name: job not in the queue, so sent once and retried later" [ "$(njobs "$dir")" = 1 ]
+    check "$name: all data sent, job not listed: sent once and held (it may have printed)" \
+      [ "$(njobs "$dir")" = 1 ]
   fi
   stop_server "$srv"
 }
@@ -58,18 +59,54 @@ fault stall-accept 6 --stall=accept -- "$T"
 fault stall-command 6 --stall=command -- "$T"
 fault stall-control 6 --stall=control -- "$T"
 fault stall-data 6 --stall=data -- "$T"
-ACKLOST=1 fault stall-data-end 6 --stall=data-end -- "$T"
+# All data sent, the last ack never comes: held unless the listing shows the job (rule 2).
+ACKLOST=1 fault stall-data-end 3 --stall=data-end -- "$T"
 # A server that closes at every step, or mid-data.
 fault close-command 6 --close-at=command -- "$T"
 fault close-control 6 --close-at=control -- "$T"
 fault close-data 6 --close-at=data -- "$T"
-ACKLOST=1 fault close-data-end 6 --close-at=data-end -- "$T"
+ACKLOST=1 fault close-data-end 3 --close-at=data-end -- "$T"
 fault refuse 6 --refuse -- "$T"
-fault drop-mid-data 6 --drop-after=50000 -- "$T"
-fault drop-mid-stream 7 --drop-after=50000 -- "$T&mode=immediate" stdin
+# A drop while data is still going out (5 MB: more than the socket buffers hold) is retried;
+# one after every byte went out is a lost final ack like the ones above.
+DATA=mid fault drop-mid-data 6 --drop-after=50000 -- "$T"
+DATA=mid fault drop-mid-stream 7 --drop-after=50000 -- "$T&mode=immediate" stdin
+ACKLOST=1 fault drop-after-all-data 3 --drop-after=50000 -- "$T"
 # Garbage for an ack: not an LPD server (a wrong port?), so the queue is misconfigured.
 fault garbage-ack 4 --garbage-ack -- "$T"
+check "garbage-ack: said to be no LPD server, the junk counted, not quoted" \
+  grep -q '^ERROR: Queue misconfigured: 127.0.0.1:[0-9]* is not an LPD server: it sent [0-9]* bytes that are not LPD; check the host and port' "$WORK/garbage-ack.err"
 fault slow-acks-timeout 6 --delay-ack=4000 -- "$T"
+
+# --- servers that are not LPD at all: an HTTP server and a TLS server on the port ----------
+# not_lpd NAME REPLY_FILE: serve REPLY_FILE to one connection; the job must STOP with one plain
+# ERROR line.
+not_lpd() {
+  local name=$1 reply=$2 port out=$WORK/$1
+  port=$(free_port)
+  socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork SYSTEM:"cat '$reply'" 2>/dev/null &
+  local pid=$!
+  PIDS="$PIDS $pid"
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+  run_backend "$out" "lpr://127.0.0.1:$port/lp?timeout=2&snmp=no" 210 alice t 1 "" "$WORK/small" </dev/null
+  check "$name: exit STOP (got $(rc_of "$out"))" [ "$(rc_of "$out")" = 4 ]
+  check "$name: exactly one ERROR line" [ "$(count_lines "$out" ERROR:)" = 1 ]
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+if command -v socat >/dev/null; then
+  printf 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n' \
+    >"$WORK/http-reply"
+  not_lpd http-server "$WORK/http-reply"
+  check "http-server: the status line quoted as text, no fake NACK code" \
+    grep -qx "ERROR: Queue misconfigured: 127.0.0.1:[0-9]* is not an LPD server: it answered 'HTTP/1.1 400 Bad Request'; check the host and port in the device URI" "$WORK/http-server.err"
+  printf '\025\003\003\000\002\002\050' >"$WORK/tls-alert"    # a TLS alert record
+  not_lpd tls-server "$WORK/tls-alert"
+  check "tls-server: binary junk counted, not quoted" \
+    grep -q 'is not an LPD server: it sent 7 bytes that are not LPD' "$WORK/tls-server.err"
+else
+  skip "servers that are not LPD: needs socat"
+fi
 
 # Run a command in a private network namespace (loopback only); skip when not possible.
 NETNS_OK=false

@@ -106,7 +106,7 @@ test_receive_job(void)
   char       buf[64];
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   put(sv[1], "", 1);
   CU_ASSERT_EQUAL(lpdReceiveJob(&c, "lp"), LPD_OK);
   get(sv[1], buf, 4);
@@ -126,9 +126,9 @@ test_nack_text(void)
   char       big[10001];
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   put(sv[1], "\002insufficient file space\n", 25);
-  CU_ASSERT_EQUAL(lpdSubcommand(&c, 3, 999999999999ULL, "dfA001host"), LPD_NACK);
+  CU_ASSERT_EQUAL(lpdSubcommand(&c, LPD_SUB_DATA, 999999999999ULL, "dfA001host"), LPD_NACK);
   close(sv[1]);
   CU_ASSERT_EQUAL(c.code, 2);
   CU_ASSERT_EQUAL(c.step, LPD_STEP_DATA);
@@ -137,7 +137,7 @@ test_nack_text(void)
 
   // The server refused and closed before we finished writing: its NACK is still reported.
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   put(sv[1], "\002no space\n", 10);
   close(sv[1]);
   CU_ASSERT_EQUAL(lpdSendBuffer(&c, "abc", 3), LPD_NACK);
@@ -146,7 +146,7 @@ test_nack_text(void)
 
   // 10 KB of text with a line that tries to look like a status line: kept bounded.
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   memset(big, 'x', sizeof(big));
   memcpy(big + 1, "\nSTATE: +media-jam-warning\n", 27);
   big[0] = 1;
@@ -164,11 +164,12 @@ test_timeout_cancel_close(void)
 {
   int             sv[2], cp[2];
   lpd_conn_t      c;
+  lpd_loop_t      loop;
   struct timespec t0;
   long            ms;
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 300, NULL);
+  lpdConnInit(&c, sv[0], NULL, 300);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   CU_ASSERT_EQUAL(lpdReadAck(&c), LPD_TIMEOUT);
   ms = ms_since(&t0);
@@ -178,7 +179,8 @@ test_timeout_cancel_close(void)
 
   pair(sv);
   CU_ASSERT_FATAL(pipe(cp) == 0);
-  lpdConnInit(&c, sv[0], cp[0], 60000, NULL);
+  lpdLoopInit(&loop, cp[0]);
+  lpdConnInit(&c, sv[0], &loop, 60000);
   put(cp[1], "x", 1);
   clock_gettime(CLOCK_MONOTONIC, &t0);
   CU_ASSERT_EQUAL(lpdReadAck(&c), LPD_CANCELED);
@@ -189,7 +191,7 @@ test_timeout_cancel_close(void)
   close(cp[1]);
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 60000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 60000);
   close(sv[1]);
   CU_ASSERT_EQUAL(lpdReadAck(&c), LPD_CLOSED);
   lpdConnClose(&c);
@@ -204,9 +206,9 @@ test_subcommands(void)
   char       buf[128];
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   put(sv[1], "\0\0\0", 3);
-  CU_ASSERT_EQUAL(lpdSubcommand(&c, 2, 42, "cfA123host"), LPD_OK);
+  CU_ASSERT_EQUAL(lpdSubcommand(&c, LPD_SUB_CONTROL, 42, "cfA123host"), LPD_OK);
   get(sv[1], buf, 15);
   CU_ASSERT_STRING_EQUAL(buf, "\00242 cfA123host\n");
   CU_ASSERT_EQUAL(lpdWriteAll(&c, "Hh\n", 3), LPD_OK);
@@ -214,7 +216,7 @@ test_subcommands(void)
   CU_ASSERT_EQUAL(c.step, LPD_STEP_CONTROL_END);
   get(sv[1], buf, 4);
   CU_ASSERT_EQUAL(memcmp(buf, "Hh\n\0", 4), 0);
-  CU_ASSERT_EQUAL(lpdSubcommand(&c, 3, 0, "dfA123host"), LPD_OK);
+  CU_ASSERT_EQUAL(lpdSubcommand(&c, LPD_SUB_DATA, 0, "dfA123host"), LPD_OK);
   get(sv[1], buf, 14);
   CU_ASSERT_STRING_EQUAL(buf, "\0030 dfA123host\n");
   CU_ASSERT_EQUAL(lpdAbortJob(&c), LPD_OK);
@@ -233,7 +235,7 @@ test_subcommands(void)
     p.reply_at_eof = "";
     p.reply_len = 1;
     pthread_create(&t, NULL, peer_read, &p);
-    lpdConnInit(&c, sv[0], -1, 2000, NULL);
+    lpdConnInit(&c, sv[0], NULL, 2000);
     CU_ASSERT_EQUAL(lpdSendBuffer(&c, "data", 4), LPD_OK);
     CU_ASSERT_EQUAL(lpdFinishStream(&c), LPD_OK);
     pthread_join(t, NULL);
@@ -282,7 +284,7 @@ check_send_file(bool zerocopy, bool local_peer)
   pair(sv);
   p.fd = sv[1];
   pthread_create(&t, NULL, peer_read, &p);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   c.zerocopy = zerocopy;
   c.local_peer = local_peer;
   c.counter = &counter;
@@ -332,7 +334,7 @@ test_send_file_cut(void)
   p.cut_fd    = fd;
   p.cut_to    = cut;
   pthread_create(&t, NULL, peer_read, &p);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   c.local_peer = true;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 0, LEN), LPD_INPUT_ERROR);
   CU_ASSERT_EQUAL(c.err, EIO);
@@ -351,7 +353,7 @@ test_send_file_cut(void)
   pair(sv);
   p.fd = sv[1];
   pthread_create(&t, NULL, peer_read, &p);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   c.local_peer = true;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 1024 * 1024, (uint64_t)cut), LPD_INPUT_ERROR);
   CU_ASSERT_EQUAL(c.err, EIO);
@@ -370,6 +372,7 @@ typedef struct feeder_s                 // writes a buffer into a pipe in uneven
   int                 fd;
   const unsigned char *data;
   size_t              len;
+  bool                read_line_first;  // a server: read the client's command line first
 } feeder_t;
 
 // 'feed()' - Write the data in pieces of varying size, then close.
@@ -378,7 +381,12 @@ feed(void *arg)
 {
   feeder_t *f = arg;
   size_t   off = 0, piece = 1;
+  char     ch = 0;
 
+  // A server answers after the command; writing and closing first would make the client's
+  // command fail with EPIPE, as with a real server that closes on it.
+  while (f->read_line_first && ch != '\n' && read(f->fd, &ch, 1) == 1)
+    ;
   while (off < f->len)
   {
     size_t  n = piece < f->len - off ? piece : f->len - off;
@@ -413,9 +421,10 @@ check_stream(bool zerocopy)
   f.fd = pfd[1];
   f.data = data;
   f.len = LEN;
+  f.read_line_first = false;
   pthread_create(&t, NULL, peer_read, &p);
   pthread_create(&ft, NULL, feed, &f);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   c.zerocopy = zerocopy;
   CU_ASSERT_EQUAL(lpdSendStream(&c, pfd[0]), LPD_OK);
   CU_ASSERT_EQUAL(c.input_bytes, LEN);
@@ -451,7 +460,7 @@ test_stream(void)
   pair(sv);
   p.fd = sv[1];
   pthread_create(&t, NULL, peer_read, &p);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   CU_ASSERT_EQUAL(lpdSendStream(&c, fd), LPD_OK);
   shutdown(sv[0], SHUT_WR);
   pthread_join(t, NULL);
@@ -472,7 +481,7 @@ test_stream_server_speaks(void)
 
   CU_ASSERT_FATAL(pipe(pfd) == 0);
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   put(sv[1], "\003bad job\n", 9);
   CU_ASSERT_EQUAL(lpdSendStream(&c, pfd[0]), LPD_NACK);
   CU_ASSERT_EQUAL(c.code, 3);
@@ -480,7 +489,7 @@ test_stream_server_speaks(void)
   close(sv[1]);
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 5000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 5000);
   close(sv[1]);
   CU_ASSERT_EQUAL(lpdSendStream(&c, pfd[0]), LPD_CLOSED);
   lpdConnClose(&c);
@@ -498,11 +507,11 @@ test_query(void)
   char       *big = malloc(100000), buf[64];
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 2000, NULL);
+  lpdConnInit(&c, sv[0], NULL, 2000);
   put(sv[1], "lp is ready\nno entries\n", 23);
   shutdown(sv[1], SHUT_WR);
   lprBufInit(&b, LPD_QUEUE_LISTING_MAX);
-  CU_ASSERT_EQUAL(lpdQuery(&c, 3, "lp", NULL, &b), LPD_OK);
+  CU_ASSERT_EQUAL(lpdQuery(&c, LPD_CMD_QUEUE_SHORT, "lp", NULL, &b), LPD_OK);
   CU_ASSERT_STRING_EQUAL(b.data, "lp is ready\nno entries\n");
   get(sv[1], buf, 4);
   CU_ASSERT_STRING_EQUAL(buf, "\003lp\n");
@@ -511,15 +520,15 @@ test_query(void)
   close(sv[1]);
 
   pair(sv);
-  lpdConnInit(&c, sv[0], -1, 30000, NULL);       // generous: valgrind slows the feeder down
+  lpdConnInit(&c, sv[0], NULL, 30000);       // generous: valgrind slows the feeder down
   memset(big, 'q', 100000);
   {
     pthread_t t;
-    feeder_t  f = { sv[1], (unsigned char *)big, 100000 };
+    feeder_t  f = { sv[1], (unsigned char *)big, 100000, true };
 
     pthread_create(&t, NULL, feed, &f);
     lprBufInit(&b, LPD_QUEUE_LISTING_MAX);
-    CU_ASSERT_EQUAL(lpdQuery(&c, 5, "lp", "root 123", &b), LPD_TOO_BIG);
+    CU_ASSERT_EQUAL(lpdQuery(&c, LPD_CMD_REMOVE, "lp", "root 123", &b), LPD_TOO_BIG);
     CU_ASSERT_EQUAL(b.len, LPD_QUEUE_LISTING_MAX);
     lprBufFree(&b);
     lpdConnClose(&c);

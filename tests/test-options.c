@@ -127,6 +127,56 @@ test_uri_options(void)
   CU_ASSERT_FALSE(parse("lpr://h/q?reserve=some", &u, &o, err));
 }
 
+// 'test_charset_queue()' - charset=ascii|utf-8, and queue names with '=' (Ricoh).
+static void
+test_charset_queue(void)
+{
+  lpr_uri_t     u;
+  lpr_options_t o;
+  char          err[256];
+
+  CU_ASSERT_TRUE(parse("lpr://h/q", &u, &o, err));
+  CU_ASSERT_EQUAL(o.charset, LPR_CHARSET_UTF8);
+  CU_ASSERT_TRUE(parse("lpr://h/q?charset=ascii", &u, &o, err));
+  CU_ASSERT_EQUAL(o.charset, LPR_CHARSET_ASCII);
+  CU_ASSERT_TRUE(parse("lpr://h/q?charset=US-ASCII&charset=utf-8", &u, &o, err));
+  CU_ASSERT_EQUAL(o.charset, LPR_CHARSET_UTF8);
+  CU_ASSERT_TRUE(parse("lpr://h/q?CHARSET=UTF8", &u, &o, err));
+  CU_ASSERT_EQUAL(o.charset, LPR_CHARSET_UTF8);
+  CU_ASSERT_FALSE(parse("lpr://h/q?charset=latin1", &u, &o, err));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "bad value \"latin1\" for option \"charset\""));
+  CU_ASSERT_FALSE(parse("lpr://h/q?charset", &u, &o, err));
+
+  // '=' belongs to the queue name; the first '?' starts the options.
+  CU_ASSERT_TRUE(parse("lpr://ricoh.example/filetype=RPS", &u, &o, err));
+  CU_ASSERT_STRING_EQUAL(u.queue, "filetype=RPS");
+  CU_ASSERT_EQUAL(o.format, 'l');
+  CU_ASSERT_TRUE(parse("lpr://ricoh.example/filetype=RPS?format=o&charset=ascii", &u, &o, err));
+  CU_ASSERT_STRING_EQUAL(u.queue, "filetype=RPS");
+  CU_ASSERT_EQUAL(o.format, 'o');
+  CU_ASSERT_EQUAL(o.charset, LPR_CHARSET_ASCII);
+  CU_ASSERT_TRUE(parse("lpr://h/a=b=c&d+e?community=x=y", &u, &o, err));
+  CU_ASSERT_STRING_EQUAL(u.queue, "a=b=c&d+e");
+  CU_ASSERT_STRING_EQUAL(o.community, "x=y");
+  CU_ASSERT_TRUE(parse("lpr://h/rp%3Dfiletype%3DRPS", &u, &o, err));
+  CU_ASSERT_STRING_EQUAL(u.queue, "rp=filetype=RPS");
+  CU_ASSERT_TRUE(parse("lpr://h/q%3Fx?format=o", &u, &o, err));   // an encoded '?' is a name
+  CU_ASSERT_STRING_EQUAL(u.queue, "q?x");
+  CU_ASSERT_EQUAL(o.format, 'o');
+  CU_ASSERT_FALSE(parse("lpr://h/?filetype=RPS", &u, &o, err));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "no queue"));
+  CU_ASSERT_FALSE(parse("lpr://h/=?filetype=RPS", &u, &o, err));    // not an option we know
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown option \"filetype\""));
+
+  // Every option of the table by name, and an integer's range.
+  CU_ASSERT_TRUE(parse("lpr://h/q?snmp-port=1161&lpr-mode=auto&SNMP=yes", &u, &o, err));
+  CU_ASSERT_EQUAL(o.snmp_port, 1161);
+  CU_ASSERT_FALSE(parse("lpr://h/q?snmp-port=0", &u, &o, err));
+  CU_ASSERT_FALSE(parse("lpr://h/q?polltime=3601", &u, &o, err));
+  CU_ASSERT_FALSE(parse("lpr://h/q?community=", &u, &o, err));
+  CU_ASSERT_FALSE(parse("lpr://h/q?community=a%01b", &u, &o, err));
+}
+
 // 'test_job_options()' - lpr-mode in argv[5] overrides the URI; other options are not ours.
 static void
 test_job_options(void)
@@ -191,6 +241,7 @@ main(void)
   {
     { "device URI", test_uri },
     { "URI options", test_uri_options },
+    { "charset and queue names", test_charset_queue },
     { "job options", test_job_options },
     { "PPD choices", test_ppd },
     CU_TEST_INFO_NULL

@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/test-spool-XXXXXX";
+static char       tmpdir[] = "/tmp/test-spool-XXXXXX";
+static lpd_loop_t quiet;                // no inputs, no cancel
 
 typedef struct feeder_s
 {
@@ -83,7 +84,7 @@ check_pattern(int fd, size_t len)
 
 // 'run_hold_spool()' - Hold up to max, spool the rest; the file is exact and invisible.
 static void
-run_hold_spool(size_t len, size_t max, bool zerocopy)
+run_hold_spool(size_t len, size_t max)
 {
   int                fds[2], err = 0;
   pthread_t          t;
@@ -96,7 +97,7 @@ run_hold_spool(size_t len, size_t max, bool zerocopy)
   f.len = len;
   pthread_create(&t, NULL, feed, &f);
   lprInputStdin(&in, fds[0]);
-  CU_ASSERT_EQUAL(lprInputHold(&in, max, -1, NULL, &err), LPR_SPOOL_OK);
+  CU_ASSERT_EQUAL(lprInputHold(&in, max, &quiet, &err), LPR_SPOOL_OK);
   if (len < max)
   {
     // In memory whole: exact size, no spool file.
@@ -108,7 +109,7 @@ run_hold_spool(size_t len, size_t max, bool zerocopy)
   {
     CU_ASSERT_FALSE(in.eof);
     CU_ASSERT_EQUAL(in.held_len, max);
-    CU_ASSERT_EQUAL(lprInputSpool(&in, tmpdir, -1, NULL, zerocopy, &info), LPR_SPOOL_OK);
+    CU_ASSERT_EQUAL(lprInputSpool(&in, tmpdir, &quiet, &info), LPR_SPOOL_OK);
     CU_ASSERT_EQUAL(in.size, (int64_t)len);
     CU_ASSERT_TRUE(in.spooled);
     CU_ASSERT_EQUAL(in.held_len, 0);
@@ -130,11 +131,11 @@ run_hold_spool(size_t len, size_t max, bool zerocopy)
 static void
 test_hold_and_spool(void)
 {
-  run_hold_spool(1000, LPR_HOLD_MAX, true);
-  run_hold_spool(LPR_HOLD_MAX, LPR_HOLD_MAX, true);
-  run_hold_spool(LPR_HOLD_MAX + 1, LPR_HOLD_MAX, true);
-  run_hold_spool(7 * 1024 * 1024 + 5, LPR_HOLD_MAX, true);
-  run_hold_spool(3 * 1024 * 1024 + 5, 100, false);
+  run_hold_spool(1000, LPR_HOLD_MAX);
+  run_hold_spool(LPR_HOLD_MAX, LPR_HOLD_MAX);
+  run_hold_spool(LPR_HOLD_MAX + 1, LPR_HOLD_MAX);
+  run_hold_spool(7 * 1024 * 1024 + 5, LPR_HOLD_MAX);
+  run_hold_spool(3 * 1024 * 1024 + 5, 100);
 }
 
 // 'test_first_read()' - max 0 reads what is there without waiting for EOF.
@@ -147,7 +148,7 @@ test_first_read(void)
   CU_ASSERT_FATAL(pipe(fds) == 0);
   CU_ASSERT_EQUAL(write(fds[1], "abc", 3), 3);
   lprInputStdin(&in, fds[0]);
-  CU_ASSERT_EQUAL(lprInputHold(&in, 0, -1, NULL, &err), LPR_SPOOL_OK);
+  CU_ASSERT_EQUAL(lprInputHold(&in, 0, &quiet, &err), LPR_SPOOL_OK);
   CU_ASSERT_EQUAL(in.held_len, 3);
   CU_ASSERT_FALSE(in.eof);
   close(fds[1]);
@@ -158,7 +159,7 @@ test_first_read(void)
   CU_ASSERT_FATAL(pipe(fds) == 0);
   close(fds[1]);
   lprInputStdin(&in, fds[0]);
-  CU_ASSERT_EQUAL(lprInputHold(&in, 0, -1, NULL, &err), LPR_SPOOL_OK);
+  CU_ASSERT_EQUAL(lprInputHold(&in, 0, &quiet, &err), LPR_SPOOL_OK);
   CU_ASSERT_TRUE(in.eof);
   CU_ASSERT_EQUAL(in.size, 0);
   lprInputClose(&in);
@@ -171,13 +172,15 @@ test_cancel(void)
 {
   int              fds[2], cp[2];
   lpr_input_t      in;
+  lpd_loop_t       loop;
   lpr_spool_info_t info;
 
   CU_ASSERT_FATAL(pipe(fds) == 0 && pipe(cp) == 0);
   CU_ASSERT_EQUAL(write(fds[1], "partial", 7), 7);
   CU_ASSERT_EQUAL(write(cp[1], "x", 1), 1);
   lprInputStdin(&in, fds[0]);
-  CU_ASSERT_EQUAL(lprInputSpool(&in, tmpdir, cp[0], NULL, true, &info), LPR_SPOOL_CANCELED);
+  lpdLoopInit(&loop, cp[0]);
+  CU_ASSERT_EQUAL(lprInputSpool(&in, tmpdir, &loop, &info), LPR_SPOOL_CANCELED);
   CU_ASSERT_EQUAL(dir_entries(tmpdir), 0);
   lprInputClose(&in);
   close(fds[0]);
@@ -208,7 +211,7 @@ test_file_input(void)
   CU_ASSERT_FALSE(lprInputOpenFile(&in, path, &err));
   CU_ASSERT_EQUAL(err, ENOENT);
   CU_ASSERT_FALSE(lprInputOpenFile(&in, tmpdir, &err));
-  CU_ASSERT_FALSE(lprInputSpool(&in, "/nonexistent-dir", -1, NULL, true, &(lpr_spool_info_t){0})
+  CU_ASSERT_FALSE(lprInputSpool(&in, "/nonexistent-dir", &quiet, &(lpr_spool_info_t){0})
                   == LPR_SPOOL_OK);
 }
 
@@ -251,6 +254,7 @@ main(void)
 
   if (!mkdtemp(tmpdir))
     return (99);
+  lpdLoopInit(&quiet, -1);
   rc = unit_run("spool", tests);
   rmdir(tmpdir);
   return (rc);

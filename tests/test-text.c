@@ -47,6 +47,53 @@ test_clean(void)
   CU_ASSERT_STRING_EQUAL(out, "stop");
 }
 
+// 'test_ascii()' - charset=ascii: 7-bit text, accents dropped, the rest '?'.
+static void
+test_ascii(void)
+{
+  char out[64];
+
+  CU_ASSERT_EQUAL(lprTextAscii(out, sizeof(out), "na\xc3\xafve caf\xc3\xa9", 12), 10);
+  CU_ASSERT_STRING_EQUAL(out, "naive cafe");
+  lprTextAscii(out, sizeof(out), "\xc5\x81\xc3\xb3\x64\xc5\xba", 7);            // Lodz
+  CU_ASSERT_STRING_EQUAL(out, "Lodz");
+  lprTextAscii(out, sizeof(out), "Stra\xc3\x9f" "e \xc3\x86r\xc3\xb8 \xc5\x92uvre", 20);
+  CU_ASSERT_STRING_EQUAL(out, "Strasse AEro OEuvre");
+  lprTextAscii(out, sizeof(out), "\xe2\x80\x98q\xe2\x80\x99 \xe2\x80\x9c" "d\xe2\x80\x9d", 15);
+  CU_ASSERT_STRING_EQUAL(out, "'q' \"d\"");
+  lprTextAscii(out, sizeof(out), "5\xe2\x82\xac \xe2\x80\x93 x\xe2\x80\xa6", 13);
+  CU_ASSERT_STRING_EQUAL(out, "5EUR - x...");
+  lprTextAscii(out, sizeof(out), "\xe6\x97\xa5\xe6\x9c\xac.txt", 10);          // CJK: no spelling
+  CU_ASSERT_STRING_EQUAL(out, "??.txt");
+  lprTextAscii(out, sizeof(out), "\xf0\x9f\x98\x80!", 5);                       // emoji
+  CU_ASSERT_STRING_EQUAL(out, "?!");
+  lprTextAscii(out, sizeof(out), "a\xff" "b\xc3(", 5);                              // invalid bytes
+  CU_ASSERT_STRING_EQUAL(out, "a?b?(");
+  lprTextAscii(out, sizeof(out), "\r\nx\x1b[1m\xc2\x85y\xc2\xa0z\x7f", 14);      // controls
+  CU_ASSERT_STRING_EQUAL(out, "x [1m y z ");    // as lprTextClean(): one space per run
+  lprTextAscii(out, sizeof(out), "\xc2\xa9 \xc2\xbd", 5);
+  CU_ASSERT_STRING_EQUAL(out, "(C) 1/2");
+  CU_ASSERT_EQUAL(lprTextAscii(out, 4, "ab\xc3\x86", 4), 2);   // "AE" does not fit: cut before
+  CU_ASSERT_STRING_EQUAL(out, "ab");
+  CU_ASSERT_EQUAL(lprTextAscii(out, 1, "abc", 3), 0);
+  CU_ASSERT_EQUAL(lprTextAscii(out, 0, "abc", 3), 0);
+  lprTextAscii(out, sizeof(out), "stop\0hidden", 11);
+  CU_ASSERT_STRING_EQUAL(out, "stop");
+
+  // Every output byte is printable 7-bit, whatever the input.
+  {
+    char in[256], big[1024];
+    bool ok = true;
+
+    for (int i = 0; i < 255; i ++)
+      in[i] = (char)(i + 1);
+    lprTextAscii(big, sizeof(big), in, 255);
+    for (const char *p = big; *p; p ++)
+      ok = ok && *p >= 0x20 && *p < 0x7f;
+    CU_ASSERT_TRUE(ok);
+  }
+}
+
 // 'test_buf()' - A capped buffer grows to its cap, then fails and frees itself.
 static void
 test_buf(void)
@@ -80,6 +127,7 @@ main(void)
   {
     { "UTF-8 cut", test_cut },
     { "clean outside text", test_clean },
+    { "7-bit text", test_ascii },
     { "capped buffer", test_buf },
     CU_TEST_INFO_NULL
   };

@@ -27,9 +27,9 @@ esac
 # 'sources()' - The backend sources a target links.
 sources() {
   case "$1" in
-    uri)     echo "options.c lpd-proto.c text.c" ;;
-    control) echo "lpd-proto.c text.c" ;;
-    reply)   echo "lpd-proto.c lpd-queue.c status.c text.c" ;;
+    uri)     echo "options.c lpd-control.c lpd-conn.c lpd-data.c loop.c text.c" ;;
+    control) echo "lpd-control.c text.c" ;;
+    reply)   echo "lpd-conn.c lpd-data.c lpd-control.c loop.c lpd-queue.c lpd-reply.c status.c text.c" ;;
     *)       echo "fuzz: unknown target $1" >&2; return 1 ;;
   esac
 }

@@ -4,21 +4,27 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Input: 2 bytes job number, 1 byte flags, 1 byte host length, that many host bytes, 2 bytes
-// status-line limit, then the server's bytes.  Flags: bit 0 no host, bits 1-2 the reply cap,
-// bits 3-7 the line buffer size and prefix of the fuzzed-limit status line.  The bytes are
+// status-line limit, then the server's bytes.  Flags: bit 0 no host, bits 1-3 no owner, no
+// title, no size (for the parse of the exact-size copy), bits 1-2 the reply cap, bits 3-7 the
+// line buffer size and prefix of the fuzzed-limit status line.  The bytes are
 //   - parsed as a queue listing from an exact-size copy (no NUL after it), for the job number and
 //     host given;
 //   - sent through a socketpair as the reply to a queue query (lpdQuery), then parsed as
 //     lprJobRun() parses it;
 //   - sent as the reply to a subcommand (lpdReadAck): a non-zero first octet is a NACK whose text
 //     is reported as report_failure() reports it;
+//   - classified as an acknowledgement (lpdReplyClassify, and lpdReplyClassifyNack on what
+//     lpdReadAck kept): the kind fits the first octet, the quote is printable ASCII within its
+//     cap, and the worded verdict fits its buffer;
 //   - formatted as status-line text at several limits: one line, one '\n', within the limit;
-//   - followed by our own job as each server lists it: it must be found.
+//   - followed by our own job as each server lists it: it must be found whenever the listing
+//     still reads as that server's family and no other row fits as well.
 // Only a local socketpair is used: no network.
 
 #include "config.h"
 #include "lpd-proto.h"
 #include "lpd-queue.h"
+#include "lpd-reply.h"
 #include "status.h"
 #include "text.h"
 
@@ -54,7 +60,7 @@ check_clean(const char *s, size_t len, const char *what)
   }
 }
 
-// 'check_state()' - A parsed snapshot is consistent and its status text clean.
+// 'check_state()' - A parsed snapshot is consistent and its texts clean.
 static void
 check_state(const lpd_queue_state_t *st, size_t len)
 {
@@ -63,11 +69,29 @@ check_state(const lpd_queue_state_t *st, size_t len)
   check(memchr(st->status, '\0', sizeof(st->status)) != NULL, "queue status not terminated");
   slen = strlen(st->status);
   check_clean(st->status, slen, "queue status has a control byte or invalid UTF-8");
+  check(memchr(st->server_id, '\0', sizeof(st->server_id)) != NULL, "server id not terminated");
+  check_clean(st->server_id, strlen(st->server_id), "server id has a control byte");
   check(st->jobs >= 0 && (size_t)st->jobs <= len / 3 + 1, "more jobs than lines could hold");
+  check(st->family >= LPD_FAMILY_UNKNOWN && st->family <= LPD_FAMILY_ALL_QUEUES,
+        "family out of range");
+  if (st->family == LPD_FAMILY_UNKNOWN || st->family == LPD_FAMILY_ERROR_REPLY)
+    check(!st->understood && !st->found && !st->ambiguous, "a match in no known format");
   if (st->found)
+  {
     check(st->rank >= 1 && st->rank <= st->jobs, "rank outside the listed jobs");
+    check(!st->ambiguous, "found and ambiguous at once");
+    if (st->foreign_ids)
+      check(st->how == LPD_MATCH_OWNER_TITLE_SIZE || st->how == LPD_MATCH_OWNER_TITLE,
+            "found by number where the numbers are the server's own");
+    else
+      check(st->how == LPD_MATCH_JOBNUM, "found by owner and title where numbers are ours");
+    check(st->foreign_ids || !st->server_id[0], "a server id where the listing shows ours");
+  }
   else
-    check(st->rank == 0 && !st->active, "rank or active without our job");
+    check(st->rank == 0 && !st->active && st->how == LPD_MATCH_NONE && !st->server_id[0],
+          "rank, active, way or id without our job");
+  if (st->ambiguous)
+    check(st->jobs >= 2, "ambiguous with fewer than two rows");
 }
 
 // 'peer_pair()' - A socketpair whose peer end has sent data and closed its sending side.
@@ -130,9 +154,9 @@ do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t m
 
   if (!peer_pair(sv, data, len, &sent))
     return;
-  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  lpdConnInit(&c, sv[0], NULL, TIMEOUT_MS);
   lprBufInit(&reply, max);
-  r = lpdQuery(&c, 3, "lp", NULL, &reply);
+  r = lpdQuery(&c, LPD_CMD_QUEUE_SHORT, "lp", NULL, &reply);
   check(recv(sv[1], cmd, sizeof(cmd), MSG_DONTWAIT) == 4 && !memcmp(cmd, "\003lp\n", 4),
         "lpdQuery() sent a bad command");
   if (sent <= max)
@@ -142,7 +166,9 @@ do_query(const uint8_t *data, size_t len, int jobnum, const char *host, size_t m
   check(!reply.len || !memcmp(reply.data, data, reply.len), "lpdQuery() changed reply bytes");
   if ((r == LPD_OK || r == LPD_TOO_BIG) && reply.data)
   {
-    lpdQueueParse(reply.data, reply.len, jobnum, host, "alice", &st);
+    lpd_queue_match_t want = { jobnum, host, "alice", "report.txt", NULL, "lp", 1234 };
+
+    lpdQueueParse(reply.data, reply.len, &want, &st);
     check_state(&st, reply.len);
   }
   lprBufFree(&reply);
@@ -163,7 +189,7 @@ do_ack(const uint8_t *data, size_t len, size_t limit)
 
   if (!peer_pair(sv, data, len, &sent))
     return;
-  lpdConnInit(&c, sv[0], -1, TIMEOUT_MS, NULL);
+  lpdConnInit(&c, sv[0], NULL, TIMEOUT_MS);
   c.step = LPD_STEP_DATA_END;
   r = lpdReadAck(&c);
   if (sent == 0)
@@ -189,37 +215,107 @@ do_ack(const uint8_t *data, size_t len, size_t limit)
   close(sv[1]);
 }
 
-// 'check_own_rows()' - Our own job, listed in each server's shape after arbitrary lines, is found.
+// 'check_reply()' - The bytes as an acknowledgement: kind, quote and verdict are sound.
+static void
+check_reply(const uint8_t *data, size_t len, size_t limit)
+{
+  lpd_reply_t r, n;
+  char        msg[600];
+  size_t      mlen;
+
+  lpdReplyClassify(data, len, &r);
+  check(r.len == len, "classified length is not the input's");
+  if (len == 0)
+    check(r.kind == LPD_REPLY_NONE, "no byte is not NONE");
+  else if (data[0] == 0)
+    check(r.kind == LPD_REPLY_ACK, "a zero octet is not an ack");
+  else
+    check(r.kind != LPD_REPLY_ACK && r.kind != LPD_REPLY_NONE, "a non-zero octet taken for an ack");
+  if (r.kind == LPD_REPLY_NACK)
+    check(data[0] < 0x20, "a printable first octet taken for a NACK code");
+  if (r.kind == LPD_REPLY_BINARY)
+    check(r.quote[0] == '\0', "binary junk quoted");
+  check(strlen(r.quote) <= LPD_REPLY_QUOTE_MAX, "quote longer than its cap");
+  for (const char *q = r.quote; *q; q ++)
+    check(*q >= 0x20 && *q < 0x7f, "quote is not printable ASCII");
+  mlen = lpdReplyFormat(&r, "127.0.0.1:515", "the receive-job command", msg, sizeof(msg));
+  check(mlen == strlen(msg) && mlen < sizeof(msg), "verdict length wrong");
+  check_clean(msg, mlen, "verdict has a control byte");
+  check_status(limit, LPR_STATUS_MAX + 1, "ERROR", msg);
+  mlen = lpdReplyFormat(&r, NULL, NULL, msg, 17);
+  check(mlen == strlen(msg) && mlen <= 16, "verdict not cut to a small buffer");
+
+  // What lpdReadAck() keeps of a NACK: the code, then up to LPD_NACK_TEXT_MAX - 1 bytes.
+  if (len && data[0])
+  {
+    size_t tl = len - 1 < LPD_NACK_TEXT_MAX - 1 ? len - 1 : LPD_NACK_TEXT_MAX - 1;
+
+    lpdReplyClassifyNack(data[0], (const char *)data + 1, tl, &n);
+    check(n.kind != LPD_REPLY_ACK && n.kind != LPD_REPLY_NONE && n.len == tl + 1,
+          "a NACK's code and text classified differently from its bytes");
+    if (len <= 512)
+      check(n.kind == r.kind && !strcmp(n.quote, r.quote), "classification depends on the path");
+  }
+}
+
+// 'own_row()' - Our own job in one server's shape; the family that shape reads as.
+static int
+own_row(int shape, char *row, size_t size, int jobnum, const char *host, lpd_family_t *family)
+{
+  switch (shape)
+  {
+    case 0 :                            // BSD lpd short, owner written user@host
+        *family = LPD_FAMILY_BSD;
+        return (snprintf(row, size, "active  alice@%s  %d  report.txt  1234 bytes\n", host,
+                         jobnum));
+    case 1 :                            // BSD lpd long
+        *family = LPD_FAMILY_BSD;
+        return (snprintf(row, size, "alice: 1st      [job %03d%s]\n", jobnum, host));
+    case 2 :                            // cups-lpd long: its own id, size in KiB
+        *family = LPD_FAMILY_CUPS_LPD;
+        return (snprintf(row, size, "alice: 1st      [job 77 %s]\n        report.txt  2048 "
+                         "bytes\n", host));
+    case 3 :                            // Windows LPD Service
+        *family = LPD_FAMILY_WINDOWS;
+        return (snprintf(row, size, "\nOwner       Status         Jobname          Job-Id    Size"
+                         "   Pages  Priority\n-----\nalice (10.0 Waiting   report.txt         "
+                         "     77      1234      1      1\n"));
+    default :                           // LPRng
+        *family = LPD_FAMILY_LPRNG;
+        return (snprintf(row, size, "1  alice@%s+%d  A  %d report.txt  1234 12:00:01\n", host,
+                         jobnum, jobnum));
+  }
+}
+
+// 'check_own_rows()' - Our own job, listed in each server's shape, is found: alone always;
+//                      after arbitrary lines whenever the listing still reads as that family
+//                      and no other row fits as well.
 //
 // The job number and host are what lprJobSetup() makes: 0-999 and an lpdSanitizeHost() name.
 static void
 check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawhost)
 {
-  char              host[LPD_HOST_MAX + 1], row[256];
-  int               jobnum = ((rawjob % 1000) + 1000) % 1000, n = 0;
+  char              host[LPD_HOST_MAX + 1], row[512];
+  int               jobnum = ((rawjob % 1000) + 1000) % 1000, n;
   lpd_queue_state_t st;
+  lpd_family_t      family;
   char              *text;
 
   lpdSanitizeHost(host, sizeof(host), rawhost);
-  for (int i = 0; i < 4; i ++)
+  for (int i = 0; i < 5; i ++)
   {
-    switch (i)
-    {
-      case 0 :                          // BSD lpd and cups-lpd short
-          n = snprintf(row, sizeof(row), "active  alice  %d  report.txt  1234 bytes\n", jobnum);
-          break;
-      case 1 :                          // BSD lpd long
-          n = snprintf(row, sizeof(row), "alice: 1st      [job %03d%s]\n", jobnum, host);
-          break;
-      case 2 :                          // cups-lpd long
-          n = snprintf(row, sizeof(row), "alice: 1st      [job %d %s]\n", jobnum, host);
-          break;
-      default :                         // LPRng
-          n = snprintf(row, sizeof(row), "1  alice@%s+%d  A  %d report.txt  1234 12:00:01\n",
-                       host, jobnum, jobnum);
-          break;
-    }
+    lpd_queue_match_t want = { jobnum, host, "alice", "report.txt", "report.txt", "lp",
+                               i == 2 ? 2000 : 1234 };
+
+    n = own_row(i, row, sizeof(row), jobnum, host, &family);
     check(n > 0 && (size_t)n < sizeof(row), "own row does not fit");
+    lpdQueueParse(row, (size_t)n, &want, &st);
+    check_state(&st, (size_t)n);
+    if (!st.found || st.family != family || !st.understood)
+    {
+      fprintf(stderr, "fuzz-reply: job %d host \"%s\" not found alone in: %s", jobnum, host, row);
+      check(false, "our own job, listed alone as a server lists it, was not found");
+    }
     // Arbitrary lines first (ended by a newline), then our row, in an exact-size buffer.
     if ((text = malloc(junklen + 1 + (size_t)n)) == NULL)
       abort();
@@ -227,15 +323,28 @@ check_own_rows(const uint8_t *junk, size_t junklen, int rawjob, const char *rawh
       memcpy(text, junk, junklen);
     text[junklen] = '\n';
     memcpy(text + junklen + 1, row, (size_t)n);
-    lpdQueueParse(text, junklen + 1 + (size_t)n, jobnum, host, "alice", &st);
+    lpdQueueParse(text, junklen + 1 + (size_t)n, &want, &st);
     check_state(&st, junklen + 1 + (size_t)n);
-    if (!st.found)
+    if (st.family == family && !st.ambiguous && !st.found)
     {
       fprintf(stderr, "fuzz-reply: job %d host \"%s\" not found in row: %s", jobnum, host, row);
       check(false, "our own job, listed as a server lists it, was not found");
     }
     free(text);
   }
+}
+
+// 'check_ascii()' - Outside text as charset=ascii writes it: printable 7-bit, within size.
+static void
+check_ascii(const uint8_t *data, size_t len, size_t size)
+{
+  char   out[300];
+  size_t n;
+
+  n = lprTextAscii(out, size, (const char *)data, len);
+  check(n < size && out[n] == '\0' && strlen(out) == n, "lprTextAscii() length wrong");
+  for (size_t i = 0; i < n; i ++)
+    check(out[i] >= 0x20 && out[i] < 0x7f, "lprTextAscii() wrote a byte that is not 7-bit text");
 }
 
 // 'LLVMFuzzerTestOneInput()' - One server reply through the parser, the socket reads and the
@@ -280,8 +389,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     abort();
   if (len)
     memcpy(text, p, len);
-  lpdQueueParse(text, len, jobnum, (flags & 1) ? NULL : host, (flags & 2) ? NULL : "alice",
-                &st);
+  {
+    lpd_queue_match_t want = { jobnum, (flags & 1) ? NULL : host, (flags & 2) ? NULL : "alice",
+                               (flags & 4) ? NULL : "report.txt", NULL, "lp",
+                               (flags & 8) ? 0 : 1234 };
+
+    lpdQueueParse(text, len, &want, &st);
+  }
   check_state(&st, len);
   free(text);
   check_own_rows(p, len > 512 ? 512 : len, jobnum, host);
@@ -289,6 +403,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   do_query(p, len < PEER_MAX ? len : PEER_MAX, jobnum, (flags & 1) ? NULL : host,
            maxes[(size_t)(flags >> 1) % (sizeof(maxes) / sizeof(maxes[0]))]);
   do_ack(p, len < PEER_MAX ? len : PEER_MAX, limit);
+  check_reply(p, len, limit);
 
   // The raw bytes (up to the first NUL) as status text: fixed limits, and the fuzzed one with a
   // line buffer that may be smaller than the limit.
@@ -302,6 +417,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   check_status(limit, linesize > LPR_STATUS_MAX + 1 ? LPR_STATUS_MAX + 1 : linesize,
                prefixes[(flags >> 5) % 5], text);
   check_status(limit, LPR_STATUS_MAX + 1, "INFO", st.status);
+  check_ascii(p, len, 1 + (size_t)flags);
 
   free(text);
   return (0);

@@ -57,6 +57,8 @@ check_options(const lpr_options_t *o, bool refused)
         !strcmp(o->mode_source, "job") || (refused && !strcmp(o->mode_source, "job options")),
         "unknown mode source");
   check(o->format != '\0' && strchr("cdfglnoprtv", o->format) != NULL, "bad format letter");
+  check(o->charset == LPR_CHARSET_UTF8 || o->charset == LPR_CHARSET_ASCII,
+        "charset out of range");
   check(o->reserve == LPR_RESERVE_NONE || o->reserve == LPR_RESERVE_RFC1179 ||
         o->reserve == LPR_RESERVE_ANY, "reserve out of range");
   check(o->timeout >= 1 && o->timeout <= 24 * 60 * 60, "timeout out of range");
@@ -82,6 +84,23 @@ check_uri(const lpr_uri_t *u)
   for (const unsigned char *p = (const unsigned char *)u->queue; *p; p ++)
     check(*p > ' ' && *p != 0x7f, "space or control byte in the queue name");
   check(lpdQueueNameValid(u->queue), "accepted queue name fails lpdQueueNameValid()");
+}
+
+// 'check_queue_path()' - With a plain host[:port] and no escapes, the queue is the path up to
+//                        the first '?', '=' and all (Ricoh: lpr://host/filetype=RPS).
+static void
+check_queue_path(const char *uri, const lpr_uri_t *u)
+{
+  const char *host = uri + 6, *slash;
+  size_t     hlen, qlen;
+
+  if (strncmp(uri, "lpr://", 6) || strchr(uri, '%') || (slash = strchr(host, '/')) == NULL)
+    return;
+  hlen = (size_t)(slash - host);
+  qlen = strcspn(slash + 1, "?");
+  if (hlen && host[0] != ':' && strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789.-:") == hlen)
+    check(strlen(u->queue) == qlen && !strncmp(u->queue, slash + 1, qlen),
+          "the queue is not the path up to the first '?'");
 }
 
 // 'LLVMFuzzerTestOneInput()' - Parse one URI and one job options string.
@@ -117,6 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   else
     check_err(err);
   check_options(&o, !ok);
+  if (ok)
+    check_queue_path(uri, &u);
 
   // Job options on top of whatever the URI set.
   before = o;
@@ -126,7 +147,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_err(err);
   check_options(&o, !ok);
   check(o.community[0] == before.community[0] && o.format == before.format &&
-        o.banner == before.banner, "job options changed a URI-only option");
+        o.banner == before.banner && o.charset == before.charset,
+        "job options changed a URI-only option");
 
   // The job options string alone, on fresh defaults.
   lprOptionsDefaults(&o);
