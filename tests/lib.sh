@@ -131,11 +131,13 @@ descendants() {
 # is never touched; then wait for RUNNER.  Sets TERM_MS: how long the exit took.
 TERM_MS=0
 term_backend() {
-  local t0 pid
-  t0=$(date +%s%N)
+  local t0 pid pids=""
+  # Find it first, so that the time measured is the backend's alone.
   for pid in $(descendants "$2"); do
-    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qE -- "$1" && kill -TERM "$pid"
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qE -- "$1" && pids="$pids $pid"
   done
+  t0=$(date +%s%N)
+  [ -n "$pids" ] && kill -TERM $pids
   wait "$2"
   TERM_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
