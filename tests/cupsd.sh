@@ -155,7 +155,7 @@ check "lpd-server got exactly $N jobs (nothing twice)" [ "$(njobs "$DIR_main")" 
 sport=""
 if [ -x "$top_builddir/lpr-snmp" ] && command -v snmpd >/dev/null; then
   for _ in 1 2 3 4 5; do
-    sport=$((20000 + RANDOM % 40000))
+    sport=$(free_port)
     "$SNMPD_SH" start "$WORK/snmpd" "$sport" printer >"$WORK/snmpd.log" 2>&1 && break
     sport=""
   done

@@ -129,7 +129,7 @@ lost_ack() {
   if [ "$listed" = yes ] && lists_jobs "$fam"; then
     rcheck "$c: [rule] exit OK (got $rc)" [ "$rc" = 0 ]
     rcheck "$c: [rule] exactly one WARNING" [ "$(count_lines "$out" WARNING:)" = 1 ]
-    check "$c: no ERROR" [ "$(count_lines "$out" ERROR:)" = 0 ]
+    rcheck "$c: [rule] no ERROR" [ "$(count_lines "$out" ERROR:)" = 0 ]
     if [ "$fam" = windows ]; then
       rcheck "$c: [rule] DEBUG says it matched by owner, title and size" \
         grep -qi '^DEBUG: .*owner.*title.*size' "$out.err"

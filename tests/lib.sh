@@ -116,14 +116,28 @@ run_backend() {
 
 rc_of() { cat "$1.rc"; }
 
-# term_backend PATTERN RUNNER: SIGTERM to the backend whose command line matches PATTERN
-# (pkill -f; anchor it on the URI in argv[0], e.g. '^lpr://[^ ]* 205 alice'), then wait for
-# RUNNER, the background subshell that ran it.  Sets TERM_MS: how long the exit took.
+# descendants PID: the PIDs of every process below PID (children, their children, ...).
+descendants() {
+  local kid
+  for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$kid"
+    descendants "$kid"
+  done
+}
+
+# term_backend PATTERN RUNNER: SIGTERM to the backend that RUNNER (the background subshell that
+# ran it) started: the process below RUNNER whose command line matches PATTERN (an extended
+# regex, e.g. '^lpr://[^ ]* 205 alice'), so a backend that another test runs on this machine
+# is never touched; then wait for RUNNER.  Sets TERM_MS: how long the exit took.
 TERM_MS=0
 term_backend() {
-  local t0
+  local t0 pid pids=""
+  # Find it first, so that the time measured is the backend's alone.
+  for pid in $(descendants "$2"); do
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qE -- "$1" && pids="$pids $pid"
+  done
   t0=$(date +%s%N)
-  pkill -TERM -f -- "$1"
+  [ -n "$pids" ] && kill -TERM $pids
   wait "$2"
   TERM_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
