@@ -157,22 +157,15 @@ is_address(const char *host)
   return (inet_pton(AF_INET, bare, addr) == 1 || inet_pton(AF_INET6, bare, addr) == 1);
 }
 
-// 'start_thread()' - Run the lookup in a detached thread; false if none could be started.
+// 'start_thread()' - Run the lookup in its own (joinable) thread; false if none could start.
 static bool
-start_thread(resolve_t *r)
+start_thread(resolve_t *r, pthread_t *tid)
 {
-  pthread_t      tid;
-  pthread_attr_t attr;
-  bool           ok;
-
   atomic_store(&r->refs, 2);
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  ok = pthread_create(&tid, &attr, resolve_thread, r) == 0;
-  pthread_attr_destroy(&attr);
-  if (!ok)
-    atomic_store(&r->refs, 1);
-  return (ok);
+  if (pthread_create(tid, NULL, resolve_thread, r) == 0)
+    return (true);
+  atomic_store(&r->refs, 1);
+  return (false);
 }
 
 // 'lpdResolve()' - All addresses of host:port; the loop serves its inputs while the resolver
@@ -184,6 +177,7 @@ lpdResolve(lpd_loop_t *loop, lpd_resolver_t fn, const char *host, int port, int 
   resolve_t     *r;
   struct pollfd p;
   lpd_wait_t    w;
+  pthread_t     tid;
 
   *list = NULL;
   if (!fn)
@@ -205,7 +199,7 @@ lpdResolve(lpd_loop_t *loop, lpd_resolver_t fn, const char *host, int port, int 
   snprintf(r->host, sizeof(r->host), "%s", host);
   r->port = port;
   r->fn   = fn;
-  if (!start_thread(r))
+  if (!start_thread(r, &tid))
   {
     resolve_unref(r);
     return (LPD_NET_ERROR);
@@ -215,9 +209,14 @@ lpdResolve(lpd_loop_t *loop, lpd_resolver_t fn, const char *host, int port, int 
   w = lpdLoopWait(loop, &p, 1, timeout_ms);
   if (w == LPD_WAIT_READY)
   {
+    // The thread has answered and is on its way out: wait for it, so that no thread of ours
+    // is left running when the job ends (LeakSanitizer complains about such threads at exit).
+    pthread_join(tid, NULL);
     *list = r->list;
     r->list = NULL;
   }
+  else
+    pthread_detach(tid);                // still in the resolver: it frees what it holds
   resolve_unref(r);
   if (w == LPD_WAIT_READY)
     return (*list ? LPD_NET_OK : LPD_NET_NO_NAME);

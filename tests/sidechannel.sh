@@ -38,14 +38,17 @@ sc_run() {
     >"$out" 2>"$out.err"
 }
 
-# sc_then_term OUT JOBID: once the answers are in, SIGTERM the backend of job JOBID.
+# sc_then_term OUT RUNNER: once the answers are in, SIGTERM the backend that RUNNER (the
+# background sc_run) started, by PID: RUNNER's child is sc-client, whose child is the backend.
 sc_then_term() {
-  local out=$1 id=$2
+  local out=$1 runner=$2 client
   for _ in $(seq 1 200); do
     grep -q '^DRAIN_OUTPUT\|^SNMP_GET' "$out" 2>/dev/null && break
     sleep 0.05
   done
-  pkill -TERM -f -- "^lpr://[^ ]* $id alice" || true
+  for client in $(pgrep -P "$runner"); do
+    pkill -TERM -P "$client" || true
+  done
 }
 
 NETNS_OK=false
@@ -66,7 +69,7 @@ if $NETNS_OK && command -v socat >/dev/null; then
     WORK='$WORK' BACKEND='$BACKEND' SC_CLIENT='$SC_CLIENT' SAN_ENV='${SAN_ENV:-}'
     sc_run '$out' 301 'lpr://hangs.invalid/lp?snmp=no' '$WORK/small' </dev/null &
     run=\$!
-    sc_then_term '$out' 301
+    sc_then_term '$out' \$run
     wait \$run
     kill \$stub"
   sc_answers "name lookup hangs" "$out"
@@ -89,7 +92,7 @@ if $NETNS_OK && command -v nft >/dev/null &&
     WORK='$WORK' BACKEND='$BACKEND' SC_CLIENT='$SC_CLIENT' SAN_ENV='${SAN_ENV:-}'
     sc_run '$out' 302 'lpr://127.0.0.1:9/lp?snmp=no' '$WORK/small' </dev/null &
     run=\$!
-    sc_then_term '$out' 302
+    sc_then_term '$out' \$run
     wait \$run"
   sc_answers "connect hangs" "$out"
   check "connect hangs: still the first attempt (no retry WARNING yet)" \
@@ -106,7 +109,7 @@ while (echo >/dev/tcp/127.0.0.1/$((40000 + dead))) 2>/dev/null; do dead=$((dead 
 out=$WORK/backoff
 sc_run "$out" 303 "lpr://127.0.0.1:$((40000 + dead))/lp?snmp=no" "$WORK/small" </dev/null &
 run=$!
-sc_then_term "$out" 303
+sc_then_term "$out" $run
 wait $run
 sc_answers "retry back-off" "$out"
 check "retry back-off: the backend was waiting to retry" grep -q '^WARNING: Printer .* retrying in' "$out.err"
@@ -137,7 +140,7 @@ out=$WORK/waitjob
 sc_run "$out" 306 "lpr://127.0.0.1:$PORT_wj/lp?snmp=no&waitjob=yes&polltime=1" \
   "$WORK/small" </dev/null &
 run=$!
-sc_then_term "$out" 306
+sc_then_term "$out" $run
 wait $run
 sc_answers "waitjob polling" "$out"
 check "waitjob polling: the backend was following the job" grep -q '^INFO: Job 306 is' "$out.err"
