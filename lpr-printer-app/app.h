@@ -84,6 +84,10 @@ bool  lpraDeliver(pappl_job_t *job, const lpra_doc_t *doc);
 int   lpraTempFile(char *path, size_t size);
 bool  lpraPrinterMode(pappl_printer_t *printer, lpr_mode_t *mode);
 
+// SNMP supply levels as PAPPL supplies (supply.c).
+struct lpr_snapshot_s;
+int   lpraSupplies(const struct lpr_snapshot_s *snap, pappl_supply_t *out, int max);
+
 // Raster callbacks (raster.c).
 bool  lpraRasterStartJob(pappl_job_t *job, pappl_pr_options_t *options, pappl_device_t *dev);
 bool  lpraRasterStartPage(pappl_job_t *job, pappl_pr_options_t *options, pappl_device_t *dev,

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "app.h"
+#include "snmp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ typedef struct deliver_s                // one delivery
   pappl_printer_t *printer;
   lpd_loop_t      loop;
   lpd_job_t       core;
+  lpr_snmp_t      snmp;                 // the printer's SNMP agent, asked during the job
   pappl_preason_t added;                // printer reasons this delivery set
 } deliver_t;
 
@@ -158,6 +160,30 @@ on_tick(void *ctx)
     lpdLoopCancel(&d->loop);
 }
 
+// 'on_resolved()' - The printer's addresses are known: its SNMP agent is asked meanwhile.
+static void
+on_resolved(void *ctx, const lpd_addr_t *addrs)
+{
+  deliver_t *d = ctx;
+
+  lprSnmpStart(&d->snmp, addrs);
+}
+
+// 'on_snmp()' - A supply snapshot: the printer's marker-* attributes and Supplies page.
+static void
+on_snmp(void *ctx, lpr_snmp_event_t ev, const lpr_snmp_reply_t *reply)
+{
+  deliver_t      *d = ctx;
+  pappl_supply_t supplies[PAPPL_MAX_SUPPLY];
+  int            n;
+
+  if (ev != LPR_SNMP_EV_SNAPSHOT || !reply)
+    return;
+  n = lpraSupplies(&reply->snap, supplies, PAPPL_MAX_SUPPLY);
+  papplPrinterSetSupplies(d->printer, n, supplies);
+  papplLogJob(d->job, PAPPL_LOGLEVEL_DEBUG, "SNMP: %d supplies reported", n);
+}
+
 // 'core_mode()' - The core's mode for an option's.
 static lpd_mode_t
 core_mode(lpr_mode_t m)
@@ -196,6 +222,7 @@ setup_core(deliver_t *d, const lpra_doc_t *doc)
   snprintf(c->queue, sizeof(c->queue), "%s", u.queue);    // both 256 bytes
   c->port          = u.port;
   c->tick          = on_tick;
+  c->resolved      = on_resolved;
   c->ctx           = d;
   c->file          = doc->file;
   c->infd          = doc->file ? -1 : doc->infd;
@@ -221,6 +248,7 @@ setup_core(deliver_t *d, const lpra_doc_t *doc)
   if (!papplSystemGetHostName(lpra_app.system, host, sizeof(host)))
     snprintf(host, sizeof(host), "localhost");
   lpdJobSetText(c, user, papplJobGetName(d->job), host, o.sanitize_title);
+  lprSnmpInit(&d->snmp, &d->loop, o.snmp, o.snmp_port, o.community, on_snmp, d);
   c->jobnum = (int)(atomic_fetch_add(&next_jobnum, 1) % 1000);
   papplLogJob(d->job, PAPPL_LOGLEVEL_DEBUG, "LPD job number %03d", c->jobnum);
   return (true);
@@ -276,6 +304,7 @@ lpraDeliver(pappl_job_t *job, const lpra_doc_t *doc)
   for (int runs = 1; ; runs ++)
   {
     o = lpdJobRun(&d->core);
+    lprSnmpFinish(&d->snmp, o == LPD_OUTCOME_CANCELED);
     lpdAddrFree(d->core.addrs);
     d->core.addrs = NULL;
     papplLogJob(job, PAPPL_LOGLEVEL_DEBUG, "LPD outcome: %s", lpdOutcomeName(o));
@@ -284,7 +313,9 @@ lpraDeliver(pappl_job_t *job, const lpra_doc_t *doc)
       break;
   }
   lprStatusReasonsClear();
-  papplPrinterSetReasons(d->printer, PAPPL_PREASON_NONE, d->added);
+  // The printer's own conditions that SNMP reported stay (as in CUPS) until a snapshot says
+  // otherwise; "offline" was ours: the server answered, or the job is over.
+  papplPrinterSetReasons(d->printer, PAPPL_PREASON_NONE, d->added & PAPPL_PREASON_OFFLINE);
   done = finish_outcome(d, o);
   lprStatusSetSink(NULL, NULL);
   free(d);

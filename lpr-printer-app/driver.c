@@ -157,6 +157,7 @@ lpraDriverCallback(pappl_system_t *system, const char *driver_name, const char *
   data->rendjob_cb    = lpraRasterEndJob;
   data->format        = drv->format;
   data->kind          = PAPPL_KIND_DOCUMENT;
+  data->has_supplies  = true;           // from the printer's SNMP agent (snmp=on, the default)
   data->orient_default  = IPP_ORIENT_NONE;
   data->quality_default = IPP_QUALITY_NORMAL;
   data->content_default = PAPPL_CONTENT_AUTO;

@@ -27,6 +27,8 @@ stop_all() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null
   [ "$LPRNG_UP" = yes ] && "$LPRNG_SH" stop "$WORK/lprng" >/dev/null 2>&1
   [ -f "$WORK/cupsd/pid" ] && "$CUPSD_SH" stop "$WORK/cupsd" >/dev/null 2>&1
+  [ -f "$WORK/snmpd/pid" ] && "$top_srcdir/tests/servers/snmpd.sh" stop "$WORK/snmpd" \
+    >/dev/null 2>&1
   cleanup
 }
 trap stop_all EXIT
@@ -59,7 +61,8 @@ app() { "$APP" "$1" -u "$SYS" "${@:2}"; }
 # start_app: the server on APP_PORT with its spool and state in WORK; waits for the port.
 start_app() {
   mkdir -p "$WORK/app"
-  "$APP" server -o server-port="$APP_PORT" -o listen-hostname=127.0.0.1 \
+  CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp \
+    "$APP" server -o server-port="$APP_PORT" -o listen-hostname=127.0.0.1 \
     -o spool-directory="$WORK/app/spool" -o state-file="$WORK/app/state" \
     -o log-file="$WORK/app/log" -o log-level=debug >"$WORK/app/stdout" 2>&1 &
   APP_PID=$!
@@ -339,6 +342,33 @@ if want web; then
     if [ "$LPRNG_UP" = yes ]; then
       print_into_lprng "web: webq on its new URI" webq "$WORK/doc.pdf" application/pdf
       check "web: webq prints byte-exact" cmp -s "$WORK/doc.pdf" "$GOT"
+    fi
+  fi
+fi
+
+# --- SNMP: the printer's supply levels as marker-* attributes -------------------------------
+if [ "$LPRNG_UP" = yes ] && want snmp; then
+  if [ ! -x "$top_builddir/lpr-snmp" ]; then
+    skip "SNMP supplies: lpr-snmp not built (configure --disable-snmp)"
+  else
+    sport=$((20000 + RANDOM % 40000))
+    rc=0
+    "$top_srcdir/tests/servers/snmpd.sh" start "$WORK/snmpd" "$sport" printer \
+      >"$WORK/snmpd.log" 2>&1 || rc=$?
+    if [ "$rc" = 77 ]; then
+      skip "SNMP supplies: $(cat "$WORK/snmpd.log")"
+    elif [ "$rc" != 0 ]; then
+      fail "SNMP supplies: snmpd did not start (exit $rc)"
+    else
+      app add -d snmpq -v "$LPRNG_URI?snmp-port=$sport" -m pdf >"$WORK/add-snmpq" 2>&1
+      print_into_lprng "SNMP supplies: job" snmpq "$WORK/doc.pdf" application/pdf
+      ipp get-printer snmpq >"$WORK/snmpq.attrs"
+      levels=$(sed -n 's/^ *marker-levels ([^)]*) = //p' "$WORK/snmpq.attrs")
+      check "SNMP supplies: marker-levels from the agent ($levels; black toner at 5)" \
+        grep -q '^5,' <<<"$levels"
+      check "SNMP supplies: toner-low in printer-state-reasons (the agent's lowToner)" \
+        grep -q 'printer-state-reasons.*toner-low' "$WORK/snmpq.attrs"
+      "$top_srcdir/tests/servers/snmpd.sh" stop "$WORK/snmpd" >/dev/null 2>&1
     fi
   fi
 fi
