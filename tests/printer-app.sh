@@ -146,7 +146,7 @@ app add -d badq -v "lpr://127.0.0.1:$LPD_PORT/" -m ps >"$WORK/add-bad" 2>&1 || r
 check "add: a URI without a queue is refused (exit $rc)" [ "$rc" != 0 ]
 check "add: the log has the backend's message for it" \
   grep -q 'no queue name in device URI (lpr://host/QUEUE)' "$WORK/app/log"
-app printers >"$WORK/printers" 2>&1
+app printers >"$WORK/printers" 2>"$WORK/printers.err"
 check "printers: lists the five printers and not the bad one" \
   sh -c "[ \$(grep -c . '$WORK/printers') = 5 ] && ! grep -q badq '$WORK/printers'"
 
