@@ -28,7 +28,8 @@ typedef struct deliver_s                // one delivery
   pappl_printer_t *printer;
   lpd_loop_t      loop;
   lpd_job_t       core;
-  lpr_snmp_t      snmp;                 // the printer's SNMP agent, asked during the job
+  lpr_snmp_t      snmp;                 // the printer's SNMP agent, asked during each run
+  lpr_options_t   opt;                  // the device URI's options
   pappl_preason_t added;                // printer reasons this delivery set
 } deliver_t;
 
@@ -248,7 +249,7 @@ setup_core(deliver_t *d, const lpra_doc_t *doc)
   if (!papplSystemGetHostName(lpra_app.system, host, sizeof(host)))
     snprintf(host, sizeof(host), "localhost");
   lpdJobSetText(c, user, papplJobGetName(d->job), host, o.sanitize_title);
-  lprSnmpInit(&d->snmp, &d->loop, o.snmp, o.snmp_port, o.community, on_snmp, d);
+  d->opt = o;
   c->jobnum = (int)(atomic_fetch_add(&next_jobnum, 1) % 1000);
   papplLogJob(d->job, PAPPL_LOGLEVEL_DEBUG, "LPD job number %03d", c->jobnum);
   return (true);
@@ -303,6 +304,8 @@ lpraDeliver(pappl_job_t *job, const lpra_doc_t *doc)
   lprStatusSetSink(on_status, d);
   for (int runs = 1; ; runs ++)
   {
+    // One helper per run: lprSnmpFinish() below ends it.
+    lprSnmpInit(&d->snmp, &d->loop, d->opt.snmp, d->opt.snmp_port, d->opt.community, on_snmp, d);
     o = lpdJobRun(&d->core);
     lprSnmpFinish(&d->snmp, o == LPD_OUTCOME_CANCELED);
     lpdAddrFree(d->core.addrs);
