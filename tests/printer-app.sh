@@ -373,6 +373,27 @@ if [ "$LPRNG_UP" = yes ] && want snmp; then
   fi
 fi
 
+# --- DNS-SD: an announced _printer._tcp queue is offered on the Add LPD Printer page ---------
+if want dnssd; then
+  missing=""
+  for t in unshare avahi-daemon avahi-publish avahi-browse dbus-daemon ip; do
+    command -v "$t" >/dev/null || missing="$missing $t"
+  done
+  if [ -n "$missing" ]; then
+    skip "DNS-SD choices: not installed:$missing (tools/deps.sh: avahi-daemon avahi-utils dbus)"
+  elif [ "$(id -u)" != 0 ] || ! unshare -n -m true 2>/dev/null; then
+    skip "DNS-SD choices: needs root and network namespaces (a private avahi-daemon)"
+  else
+    mkdir -p "$WORK/dnssd"
+    rc=0
+    timeout 120 unshare -n -m --propagation private "$TESTS/dnssd-ns.sh" "$WORK/dnssd" \
+      "$APP" "$APP_PORT" >"$WORK/dnssd.out" 2>&1 || rc=$?
+    check "DNS-SD choices: the page offers the announced queue ($(grep -m1 '^choice' \
+      "$WORK/dnssd.out"))" grep -q '^choice: lpr://[^/]*:515/officeq$' "$WORK/dnssd.out" ||
+      sed 's/^/    | /' "$WORK/dnssd.out"
+  fi
+fi
+
 # --- a CUPS queue made with "lpadmin -m everywhere" prints through the app into LPRng -------
 if [ "$LPRNG_UP" = yes ] && want cups; then
   cport=$(freeport)

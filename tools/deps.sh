@@ -12,7 +12,8 @@ set -euo pipefail
 BUILD_PKGS="gcc make autoconf automake pkg-config libcups2-dev libcunit1-dev cups-ppdc
   libsnmp-dev libpappl-dev"
 TEST_PKGS="$BUILD_PKGS openssl procps socat strace cups-daemon cups-client cups-ppdc python3
-  valgrind clang iproute2 util-linux chromium snmpd snmp cups-ipp-utils ghostscript"
+  valgrind clang iproute2 util-linux chromium snmpd snmp cups-ipp-utils ghostscript
+  avahi-daemon avahi-utils dbus"
 
 case "${1:-test}" in
   build) want=$BUILD_PKGS ;;
