@@ -13,7 +13,8 @@
 // LPD_LOOP_BUSY_MS.
 //
 // Cancel comes from a readable fd (the backend's SIGTERM self-pipe) or from lpdLoopCancel()
-// (a front end that learns of a cancel in a callback, such as a printer application's tick).
+// (a front end that learns of a cancel in one of its callbacks).  From another thread, write a
+// byte to the cancel fd: the loop itself is not thread-safe, a pipe is, and it wakes the wait.
 // The work that a cancel itself starts (abort the remote job, remove it) holds the cancel
 // (lpdLoopHoldCancel) so that its own bounded waits still run, inputs still served.
 

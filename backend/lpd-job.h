@@ -72,7 +72,8 @@ typedef struct lpd_job_s
   char            jobname[LPD_JOB_MAX + 1];
   char            source[LPD_SOURCE_MAX + 1];
   char            title[LPD_TITLE_MAX + 1];
-  int             jobnum;               // 0-999
+  int             jobnum;               // 0-999: unique among the front end's jobs queued on
+                                        // one LPD queue (it names the job there)
   int             copies;               // for a file: print lines, or data repeats
   bool            manual_copies;        // a file's copies as repeated data, not print lines
   bool            banner;
