@@ -9,6 +9,7 @@
 #include "config.h"
 #include "job.h"
 #include "options.h"
+#include "privs.h"
 #include "sidechannel.h"
 #include "status.h"
 
@@ -181,6 +182,14 @@ main(int argc, char *argv[])
     lprStatus("ERROR", "Job held: %s (change it with lp -i JOB -o ... and release the job)",
               err);
     return (CUPS_BACKEND_HOLD);
+  }
+
+  // Root only to bind reserved ports: give it up before anything is read from the network.
+  if (!lprPrivsDrop(job.opt.reserve != LPR_RESERVE_NONE, getenv("CUPS_SERVERROOT"),
+                    getenv("CUPS_CACHEDIR"), err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Refusing to run the job as root: %s", err);
+    return (CUPS_BACKEND_STOP);
   }
 
   if ((tmpdir = getenv("TMPDIR")) == NULL || !*tmpdir)

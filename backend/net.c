@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "net.h"
+#include "privs.h"
 #include "status.h"
 
 #include <arpa/inet.h>
@@ -259,8 +260,9 @@ try_connect(int fd, const http_addr_t *addr, int timeout_ms, int cancel_fd, int 
 
 // 'lprConnect()' - Connect to one address, from a reserved port when asked and allowed.
 //
-// A reserved port needs root; when none is free (or we are not root) an ordinary port is used
-// and a DEBUG line says so.  *lport is the source port bound, or 0.
+// A reserved port needs CAP_NET_BIND_SERVICE (privs.c keeps it when root gave it); when none is
+// free, or we lack it, an ordinary port is used and a DEBUG line says so.  *lport is the source
+// port bound, or 0.
 lpr_net_result_t
 lprConnect(const http_addr_t *addr, lpr_reserve_t reserve, int timeout_ms, int cancel_fd,
            int *fd, int *lport, int *err)
@@ -282,11 +284,11 @@ lprConnect(const http_addr_t *addr, lpr_reserve_t reserve, int timeout_ms, int c
     *lport = 0;
     if (reserve != LPR_RESERVE_NONE)
     {
-      if (geteuid() != 0)
+      if (!lprPrivsCanBindReserved())
       {
         if (tries == 0)
-          lprStatus("DEBUG", "Not running as root: using an ordinary source port "
-                    "(reserve=%s asked for a reserved one)",
+          lprStatus("DEBUG", "No privilege to bind a reserved port: using an ordinary source "
+                    "port (reserve=%s asked for a reserved one)",
                     reserve == LPR_RESERVE_RFC1179 ? "rfc1179" : "any");
       }
       else if (!bind_reserved(s, family, reserve == LPR_RESERVE_RFC1179 ? 721 : 512,

@@ -102,7 +102,7 @@ cp "$BACKEND" "$WORK/extra/backend/lpr"
 cp "$top_builddir/pjl-wrap" "$WORK/extra/filter/pjl-wrap"
 cport=$("$CUPSD_SH" freeport)
 rc=0
-CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp" \
+CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$(snmp_helper)" \
   "$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
 if [ "$rc" = 77 ]; then
   skip "private cupsd: every case: $(sed -n 's/^SKIP: //p' "$WORK/cupsd.env")$FETCH_WHY"

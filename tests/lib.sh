@@ -70,6 +70,34 @@ stop_server() {
   PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
 }
 
+# cupsd_dirs: TMPDIR and CUPS_CACHEDIR as cupsd makes them (TempDir root:lp 1770, CacheDir
+# root:lp 0770) and a cups-files.conf naming User lp: run as root, the backend does the job as
+# lp (backend/privs.c).
+JOB_USER=lp
+cupsd_dirs() {
+  mkdir -p "$WORK/tmp" "$WORK/cache" "$WORK/serverroot"
+  [ -s "$WORK/serverroot/cups-files.conf" ] ||
+    printf 'User %s\nGroup %s\n' "$JOB_USER" "$JOB_USER" >"$WORK/serverroot/cups-files.conf"
+  [ "$(id -u)" = 0 ] || return 0
+  chgrp "$JOB_USER" "$WORK/tmp" "$WORK/cache"
+  chmod 1770 "$WORK/tmp"
+  chmod 0770 "$WORK/cache"
+}
+
+# snmp_helper: the built lpr-snmp, or a copy in WORK when lp (who runs it, as the backend's
+# child) cannot reach the build tree (a 0700 home).
+snmp_helper() {
+  local h=$top_builddir/lpr-snmp
+  if [ "$(id -u)" = 0 ] && [ -x "$h" ] &&
+     ! setpriv --reuid="$JOB_USER" --regid="$JOB_USER" --clear-groups test -x "$h" 2>/dev/null
+  then
+    mkdir -p "$WORK/bin"
+    [ -x "$WORK/bin/lpr-snmp" ] || install -m 0755 "$h" "$WORK/bin/lpr-snmp"
+    h=$WORK/bin/lpr-snmp
+  fi
+  printf '%s' "$h"
+}
+
 # run_backend OUT URI JOBID USER TITLE COPIES OPTIONS [FILE]: run the backend the way cupsd
 # does (argv[0] = URI, DEVICE_URI, TMPDIR, CUPS_CACHEDIR, otherwise a clean environment), with
 # stdin from wherever the caller redirected it.  Stderr goes to OUT.err, the exit code to
@@ -77,11 +105,11 @@ stop_server() {
 run_backend() {
   local out=$1 uri=$2
   shift 2
-  mkdir -p "$WORK/tmp" "$WORK/cache"
+  cupsd_dirs
   # shellcheck disable=SC2086
   env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
       CUPS_CACHEDIR="$WORK/cache" CUPS_MAX_MESSAGE="${MAX_MESSAGE:-2047}" PRINTER=test \
-      CUPS_LPR_SNMP_HELPER="$top_builddir/lpr-snmp" \
+      CUPS_SERVERROOT="$WORK/serverroot" CUPS_LPR_SNMP_HELPER="$(snmp_helper)" \
       ${BACKEND_ENV:-} ${SAN_ENV:-} \
       bash -c 'exec -a "$0" "$@"' "$uri" "$BACKEND" "$@" 2>"$out.err" >"$out.out"
   echo $? >"$out.rc"
