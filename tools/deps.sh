@@ -10,7 +10,7 @@
 set -euo pipefail
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libcups2-dev libcunit1-dev cups-ppdc
-  libsnmp-dev"
+  libsnmp-dev libseccomp-dev"
 TEST_PKGS="$BUILD_PKGS openssl procps socat strace cups-daemon cups-client cups-ppdc python3
   valgrind clang iproute2 util-linux chromium snmpd snmp"
 
