@@ -97,7 +97,7 @@ static void
 stop_helper(lpr_job_t *job)
 {
   lpr_snmp_t *s = &job->snmp;
-  int        status;
+  int        status = 0;
 
   if (s->fd >= 0)
   {
@@ -115,6 +115,9 @@ stop_helper(lpr_job_t *job)
       kill(s->pid, SIGKILL);
       waitpid(s->pid, &status, 0);
     }
+    else if (WIFSIGNALED(status))       // SIGSYS: a call outside its seccomp filter
+      lprStatus("DEBUG", "SNMP: the helper was killed by signal %d (%s)", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
     s->pid = -1;
   }
   s->snap_pending = false;
