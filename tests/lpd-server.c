@@ -21,6 +21,8 @@
 //                           (default 60; 0 = never). A --stall wait is never timed out.
 //   --refuse-zero[=CODE]    A data-file subcommand with count 0 gets NACK CODE (default 2), like
 //                           BSD lpd.
+//   --close-after-nack      After the NACK of a control- or data-file subcommand, close the
+//                           connection (close reason nack) instead of reading on.
 //   --max-data=N            A data-file subcommand with count > N gets NACK 2 (like LPRng mx#).
 //   --nack=STEP:CODE        Answer STEP with octet CODE (1-255) instead of 0. STEP: command (the
 //                           \2queue line), control (control-file subcommand line), control-end
@@ -104,9 +106,9 @@
 //   | close REASON [job-NNNN STATUS]   (the job part only in DIR/events)
 // data-first-byte and data-end are logged for control files too. A garbage ack is logged as
 // "ack 88 STEP NAME garbage: ...". Close reasons: client (the client closed or half-closed),
-// reset (the client reset the connection), done (the server finished), nack (command NACKed),
-// refuse, close-at, stall (the client went away during a stall), no-final-ack, drop, timeout
-// (--idle-timeout), error, signal (SIGTERM/SIGINT).
+// reset (the client reset the connection), done (the server finished), nack (command NACKed,
+// or a subcommand with --close-after-nack), refuse, close-at, stall (the client went away
+// during a stall), no-final-ack, drop, timeout (--idle-timeout), error, signal (SIGTERM/SIGINT).
 //
 // Precedence at a step: --close-at, then --stall, then --no-final-ack, then --nack. A job that
 // --close-at/--stall/--no-final-ack leave unanswered is still "complete" when all of it arrived;
@@ -220,6 +222,7 @@ typedef struct srv_config_s             // Command-line options
   srv_step_t    stall;
   srv_step_t    close_at;
   bool          no_final_ack;
+  bool          close_after_nack;       // close after a subcommand NACK
   bool          garbage_ack;
   bool          refuse;
   const char    *queue_file;
@@ -350,6 +353,7 @@ usage(FILE *out)                        // I - Where to print
         "  --drop-after=N        reset after N bytes of data-file content\n"
         "  --stall=STEP          stop answering at STEP (or accept)\n"
         "  --no-final-ack        close instead of the ack that completes the job\n"
+        "  --close-after-nack    close after a subcommand NACK instead of reading on\n"
         "  --close-at=STEP       close without answering at STEP (or accept)\n"
         "  --garbage-ack         send 'X' + 100 junk bytes instead of every ack\n"
         "  --refuse              close every connection at once\n"
@@ -1960,6 +1964,12 @@ receive_file(srv_conn_t *c,             // I - Connection
       close(out);
     return (false);
   }
+  if (code && cfg.close_after_nack)
+  {
+    c->reason     = "nack";
+    c->close_mode = CLOSE_PLAIN;
+    return (false);
+  }
   if (code)
     return (true);                      // Like BSD lpd: wait for the next subcommand
 
@@ -2674,7 +2684,7 @@ parse_options(int  argc,                // I - Number of arguments
   {
     OPT_REFUSE_ZERO = 256, OPT_MAX_DATA, OPT_NACK, OPT_NACK_TEXT, OPT_DELAY_ACK, OPT_DROP_AFTER,
     OPT_STALL, OPT_NO_FINAL_ACK, OPT_CLOSE_AT, OPT_GARBAGE_ACK, OPT_REFUSE, OPT_QUEUE_FILE,
-    OPT_QUEUE_BYTES, OPT_HOLD_POLLS, OPT_IDLE_TIMEOUT
+    OPT_QUEUE_BYTES, OPT_HOLD_POLLS, OPT_IDLE_TIMEOUT, OPT_CLOSE_AFTER_NACK
   };
   static const struct option longopts[] =
   {
@@ -2693,6 +2703,7 @@ parse_options(int  argc,                // I - Number of arguments
     { "drop-after",   required_argument, NULL, OPT_DROP_AFTER },
     { "stall",        required_argument, NULL, OPT_STALL },
     { "no-final-ack", no_argument,       NULL, OPT_NO_FINAL_ACK },
+    { "close-after-nack", no_argument,   NULL, OPT_CLOSE_AFTER_NACK },
     { "close-at",     required_argument, NULL, OPT_CLOSE_AT },
     { "garbage-ack",  no_argument,       NULL, OPT_GARBAGE_ACK },
     { "refuse",       no_argument,       NULL, OPT_REFUSE },
@@ -2777,6 +2788,9 @@ parse_options(int  argc,                // I - Number of arguments
           break;
       case OPT_NO_FINAL_ACK :
           cfg.no_final_ack = true;
+          break;
+      case OPT_CLOSE_AFTER_NACK :
+          cfg.close_after_nack = true;
           break;
       case OPT_GARBAGE_ACK :
           cfg.garbage_ack = true;
