@@ -19,9 +19,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
 WEBUI_SH=$top_srcdir/tests/cupsd/webui-check.sh
-CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
 SIZE=300000
 T0=$(date +%s)
 STATE=$WORK/cupsd
@@ -32,63 +30,6 @@ stop_cupsd() { "$CUPSD_SH" stop "$STATE" >"$WORK/cupsd.stop" 2>&1; }
 SNMPD_SH=$top_srcdir/tests/servers/snmpd.sh
 stop_snmpd() { [ -f "$WORK/snmpd/pid" ] && "$SNMPD_SH" stop "$WORK/snmpd" >/dev/null 2>&1; }
 trap 'stop_cupsd; stop_snmpd; cleanup' EXIT
-
-# reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs and
-# cups-deviced's helpers as lp).
-reachable_by_lp() {
-  local d=$1
-  while [ -n "$d" ] && [ "$d" != / ]; do
-    [ $((8#$(stat -c %a "$d") & 1)) = 1 ] || return 1
-    d=$(dirname "$d")
-  done
-}
-
-# ensure_cups_root: cups-deviced, the CGIs and the web templates come from package cups; when
-# it is not installed, fetch it once (cupsd.sh fetch: apt-get download + dpkg -x) into the cache
-# and, when lp cannot reach the cache (a 0700 home), use a copy in WORK.
-FETCH_WHY=""
-ensure_cups_root() {
-  local dir=$CACHE/cups-root root
-  [ -x /usr/lib/cups/daemon/cups-deviced ] && return 0
-  root=${CUPS_LPR_CUPS_ROOT:-$dir/root}
-  if [ -z "${CUPS_LPR_CUPS_ROOT:-}" ] && [ ! -x "$root/usr/lib/cups/daemon/cups-deviced" ]; then
-    # (One fetch at a time: the other test may be fetching into the same cache.)
-    mkdir -p "$CACHE"
-    flock "$CACHE/.fetch.lock" "$CUPSD_SH" fetch "$dir" >"$WORK/cups-fetch.log" 2>&1 ||
-      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
-  fi
-  [ -x "$root/usr/lib/cups/daemon/cups-deviced" ] || return 0
-  if ! reachable_by_lp "$root"; then
-    cp -a "$root" "$WORK/cups-root"
-    root=$WORK/cups-root
-  fi
-  export CUPS_LPR_CUPS_ROOT=$root
-}
-
-# wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
-# (cupsd.sh job-state reads error_log); print the state.
-wait_final() {
-  local s
-  for _ in $(seq 1 300); do
-    s=$("$CUPSD_SH" job-state "$STATE" "$1")
-    case $s in completed | aborted | canceled | stopped) break ;; esac
-    sleep 0.1
-  done
-  echo "$s"
-}
-
-# job_log ID: cupsd's error_log lines of job ID.  job_has ID REGEX: one of them matches.
-job_log() { grep -F "[Job $1] " "$CUPSD_ERROR_LOG"; }
-job_has() { job_log "$1" | grep -q -- "$2"; }
-job_lacks() { ! job_has "$@"; }
-
-# submit QUEUE TITLE OPTIONS... FILES...: lp as user alice; print the job id.
-submit() {
-  local q=$1 title=$2
-  shift 2
-  lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
-    sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
-}
 
 # --- start: the LPD servers, then cupsd with our backend ---------------------------------
 ensure_cups_root

@@ -44,13 +44,16 @@ finish() {
   [ "$FAIL" -eq 0 ]
 }
 
-# start_server NAME [lpd-server options...]: sets PORT_<NAME>, DIR_<NAME>, PID_<NAME>.
+# start_server NAME [lpd-server options...]: sets PORT_<NAME>, DIR_<NAME>, PID_<NAME>; the
+# server's event lines go to DIR_<NAME>/../stdout when SERVER_QUIET is set empty.
 start_server() {
   local name=$1 dir
   shift
   dir=$WORK/srv-$name
   mkdir -p "$dir"
-  "$LPD_SERVER" -q -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" 2>"$dir/stderr" &
+  # shellcheck disable=SC2086
+  "$LPD_SERVER" ${SERVER_QUIET--q} -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" \
+    2>"$dir/stderr" &
   local pid=$!
   PIDS="$PIDS $pid"
   for _ in $(seq 1 100); do
@@ -101,13 +104,14 @@ snmp_helper() {
 # run_backend OUT URI JOBID USER TITLE COPIES OPTIONS [FILE]: run the backend the way cupsd
 # does (argv[0] = URI, DEVICE_URI, TMPDIR, CUPS_CACHEDIR, otherwise a clean environment), with
 # stdin from wherever the caller redirected it.  Stderr goes to OUT.err, the exit code to
-# OUT.rc.  Extra environment: BACKEND_ENV="VAR=value ...".
+# OUT.rc.  Extra environment: BACKEND_ENV="VAR=value ...".  RUN_AS: a command prefix, e.g.
+# "setpriv --reuid=lp ..." for a backend cupsd runs as lp (mode 0755).
 run_backend() {
   local out=$1 uri=$2
   shift 2
   cupsd_dirs
   # shellcheck disable=SC2086
-  env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
+  ${RUN_AS:-} env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
       CUPS_CACHEDIR="$WORK/cache" CUPS_MAX_MESSAGE="${MAX_MESSAGE:-2047}" PRINTER=test \
       CUPS_SERVERROOT="$WORK/serverroot" CUPS_LPR_SNMP_HELPER="$(snmp_helper)" \
       ${BACKEND_ENV:-} ${SAN_ENV:-} \
@@ -182,4 +186,68 @@ sample() {
   [ -f "$1" ] && return 0
   openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff \
       -iv 00000000000000000000000000000000 -in /dev/zero 2>/dev/null | head -c "$2" >"$1"
+}
+
+# The cache of packages fetched for the cupsd tests.
+CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
+
+# reachable_by_lp PATH: every directory up to / lets others traverse (cupsd runs the CGIs and
+# cups-deviced's helpers as lp).
+reachable_by_lp() {
+  local d=$1
+  while [ -n "$d" ] && [ "$d" != / ]; do
+    [ $((8#$(stat -c %a "$d") & 1)) = 1 ] || return 1
+    d=$(dirname "$d")
+  done
+}
+
+# ensure_cups_root (cupsd.sh, privs.sh): cups-deviced, the CGIs and the web templates come from
+# package cups; when it is not installed, fetch it once (cupsd.sh fetch: apt-get download +
+# dpkg -x) into the cache and, when lp cannot reach the cache (a 0700 home), use a copy in WORK.
+FETCH_WHY=""
+ensure_cups_root() {
+  local dir=$CACHE/cups-root root
+  [ -x /usr/lib/cups/daemon/cups-deviced ] && return 0
+  root=${CUPS_LPR_CUPS_ROOT:-$dir/root}
+  if [ -z "${CUPS_LPR_CUPS_ROOT:-}" ] && [ ! -x "$root/usr/lib/cups/daemon/cups-deviced" ]; then
+    # (One fetch at a time: the other test may be fetching into the same cache.)
+    mkdir -p "$CACHE"
+    flock "$CACHE/.fetch.lock" "$top_srcdir/tests/cupsd/cupsd.sh" fetch "$dir" \
+      >"$WORK/cups-fetch.log" 2>&1 ||
+      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
+  fi
+  [ -x "$root/usr/lib/cups/daemon/cups-deviced" ] || return 0
+  if ! reachable_by_lp "$root"; then
+    cp -a "$root" "$WORK/cups-root"
+    root=$WORK/cups-root
+  fi
+  export CUPS_LPR_CUPS_ROOT=$root
+}
+
+# The private cupsd (cupsd.sh, privs.sh): its state directory is STATE, set by the test.
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+
+# wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
+# (cupsd.sh job-state reads error_log); print the state.
+wait_final() {
+  local s
+  for _ in $(seq 1 300); do
+    s=$("$CUPSD_SH" job-state "$STATE" "$1")
+    case $s in completed | aborted | canceled | stopped) break ;; esac
+    sleep 0.1
+  done
+  echo "$s"
+}
+
+# job_log ID: cupsd's error_log lines of job ID.  job_has ID REGEX: one of them matches.
+job_log() { grep -F "[Job $1] " "$CUPSD_ERROR_LOG"; }
+job_has() { job_log "$1" | grep -q -- "$2"; }
+job_lacks() { ! job_has "$@"; }
+
+# submit QUEUE TITLE OPTIONS... FILES...: lp as user alice; print the job id.
+submit() {
+  local q=$1 title=$2
+  shift 2
+  lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
+    sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
 }
