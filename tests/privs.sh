@@ -117,24 +117,39 @@ fi
 # --- 0700, run as root: one job through every kind of connection ----------------------------
 # A zero count is refused and the server closes: spooled resend on a new connection; the final
 # ack is lost: a queue query; waitjob polls; SIGTERM: the job is removed at the server.
-SERVER_QUIET='' start_server a --refuse-zero --close-after-nack --no-final-ack \
-  --hold-polls=1000 --delay-ack=300 || exit 99
-U="lpr://127.0.0.1:$PORT_a/lp?mode=immediate&waitjob=on&polltime=1"
-[ -n "$SPORT" ] && U="$U&snmp-port=$SPORT"
+# run_a: one attempt, with a fresh server and no refusal memo.
+run_a() {
+  local r
+  rm -rf "$WORK/cache"/cups-lpr-nozero-* "$WORK/a.backend" "$WORK/a.helper" "$WORK/srv-a"
+  SERVER_QUIET='' start_server a --refuse-zero --close-after-nack --no-final-ack \
+    --hold-polls=1000 --delay-ack=300 || exit 99
+  U="lpr://127.0.0.1:$PORT_a/lp?mode=immediate&waitjob=on&polltime=1"
+  [ -n "$SPORT" ] && U="$U&snmp-port=$SPORT"
+  ( run_backend "$out" "$U" 301 alice t 1 "" <"$WORK/sample" ) &
+  r=$!
+  pat="^lpr://127.0.0.1:$PORT_a/[^ ]* 301 alice"
+  # Sampled during the resend on the second job connection, data on its way.
+  wait_until 300 sh -c "[ \$(grep -c ': command 2 ' '$WORK/srv-a/stdout') -ge 2 ]"
+  bp=$(backend_pid "$pat")
+  keep_status "$bp" "$WORK/a.backend"
+  hp=""
+  [ -n "$bp" ] && hp=$(helper_pid "$bp")
+  [ -n "$hp" ] && keep_status "$hp" "$WORK/a.helper"
+  # Cancel once waitjob has polled the queue after the lost ack.
+  wait_until 300 sh -c "[ \$(grep -c ': command 4 ' '$WORK/srv-a/stdout') -ge 3 ]"
+  term_backend "$pat" "$r"
+}
 out=$WORK/a
-( run_backend "$out" "$U" 301 alice t 1 "" <"$WORK/sample" ) &
-r=$!
-pat="^lpr://127.0.0.1:$PORT_a/[^ ]* 301 alice"
-# Sampled during the resend on the second job connection, data on its way.
-wait_until 300 sh -c "[ \$(grep -c ': command 2 ' '$WORK/srv-a/stdout') -ge 2 ]"
-bp=$(backend_pid "$pat")
-keep_status "$bp" "$WORK/a.backend" || fail "0700: the backend is running during the job"
-hp=""
-[ -n "$bp" ] && hp=$(helper_pid "$bp")
-[ -n "$hp" ] && keep_status "$hp" "$WORK/a.helper"
-# Cancel once waitjob has polled the queue after the lost ack.
-wait_until 300 sh -c "[ \$(grep -c ': command 4 ' '$WORK/srv-a/stdout') -ge 3 ]"
-term_backend "$pat" "$r"
+for attempt in 1 2 3; do
+  run_a
+  # The removal on cancel has 600 ms for its query and the \5 (cupsd waits for the exit); on a
+  # loaded machine the query can miss that, and the job is then not removed.  Try again.
+  grep -q 'Not asking the server to remove job 301: it is not listed' "$out.err" || break
+  [ "$attempt" = 3 ] && break
+  echo "note: attempt $attempt: the query on cancel did not finish in its 600 ms; again"
+  stop_server a
+done
+[ -s "$WORK/a.backend" ] || fail "0700: the backend is running during the job"
 check "0700: the backend's uids and gids have no 0 ($(grep -E '^(Uid|Gid)' "$WORK/a.backend" |
   tr '\t\n' '  '))" no_root_ids "$WORK/a.backend"
 check "0700: the backend's uid is $JOB_USER's ($LP_UID)" \
@@ -168,6 +183,7 @@ fi
 seq_a=$(conns a | awk '{ printf "%s ", $1 }')
 check "0700: server saw job, query, reconnect, lost-ack query, waitjob polls, removal ($seq_a)" \
   sh -c "echo '$seq_a' | grep -Eqx '2 4 2 (4 )+5 '"
+echo "$seq_a" | grep -Eqx '2 4 2 (4 )+5 ' || sed 's/^/    | /' "$out.err"
 check "0700: first connection from a reserved port ($(nth_port a 2 1))" \
   sh -c "[ '$(nth_port a 2 1)' -lt 1024 ]"
 check "0700: fallback reconnect from a reserved port ($(nth_port a 2 2))" \
@@ -278,6 +294,28 @@ else
 fi
 stop_server l
 
+# --- 0755 with the file capability (setcap cap_net_bind_service=p): reserved ports as lp --------
+if command -v setcap >/dev/null; then
+  SERVER_QUIET='' start_server f || exit 99
+  mkdir -p "$WORK/capbin"
+  install -m 0755 "$BACKEND" "$WORK/capbin/lpr"
+  out=$WORK/fcap
+  if setcap cap_net_bind_service=p "$WORK/capbin/lpr" 2>"$out.setcap"; then
+    BACKEND=$WORK/capbin/lpr RUN_AS="setpriv --reuid=$JOB_USER --regid=$JOB_USER --init-groups" \
+      run_backend "$out" "lpr://127.0.0.1:$PORT_f/lp?snmp=no" 306 alice t 1 "" "$WORK/sample2"
+    check "0755 + setcap: exit 0 ($(rc_of "$out"))" [ "$(rc_of "$out")" = 0 ]
+    check "0755 + setcap: the file's capability kept (DEBUG)" \
+      grep -q '^DEBUG: Running as uid [0-9]*, not root: nothing to give up (CAP_NET_BIND_SERVICE' \
+      "$out.err"
+    check "0755 + setcap: reserved source port as $JOB_USER ($(nth_port f 2 1))" all_reserved f
+  else
+    skip "0755 + setcap: setcap failed here: $(cat "$out.setcap")"
+  fi
+  stop_server f
+else
+  skip "0755 + setcap: no setcap (package libcap2-bin)"
+fi
+
 # --- under cupsd: 0700 (run as root, the job as lp), then 0755 (run as lp) -------------------
 
 # cupsd_up MODE STATEDIR: a private cupsd with our backend installed root-owned MODE (cupsd runs
@@ -331,8 +369,9 @@ else
   # A raw queue, one document: argv[6] is cupsd's spool file (RequestRoot root:lp 0710).
   id=$(submit q "raw file" "$WORK/sample")
   bp=""
-  [ -n "$id" ] && wait_until 100 sh -c "pgrep -f '^lpr://127.0.0.1:$PORT_c/lp[^ ]* $id alice' \
-    >/dev/null" && bp=$(cupsd_backend_pid "$PORT_c" "$id")
+  # Looked at once it has connected (after the switch), while the slow acks hold it.
+  [ -n "$id" ] && wait_until 300 server_has c ': command 2 ' &&
+    bp=$(cupsd_backend_pid "$PORT_c" "$id")
   keep_status "$bp" "$WORK/c1.backend" || fail "cupsd 0700: the backend of job ${id:-?} is running"
   state=$(wait_final "$id")
   c="cupsd 0700, raw queue, argv[6] (job ${id:-?})"

@@ -12,7 +12,7 @@ set -euo pipefail
 BUILD_PKGS="gcc make autoconf automake pkg-config libcups2-dev libcunit1-dev cups-ppdc
   libsnmp-dev libseccomp-dev"
 TEST_PKGS="$BUILD_PKGS openssl procps socat strace cups-daemon cups-client cups-ppdc python3
-  valgrind clang iproute2 util-linux chromium snmpd snmp"
+  valgrind clang iproute2 util-linux chromium snmpd snmp libcap2-bin"
 
 case "${1:-test}" in
   build) want=$BUILD_PKGS ;;
