@@ -313,8 +313,8 @@ try_connect(lpd_loop_t *loop, int fd, const lpd_addr_t *addr, int timeout_ms, in
 
 // 'reserve_port()' - Bind the socket to a reserved source port when asked and allowed.
 //
-// Allowed means root or CAP_NET_BIND_SERVICE (kept after dropping root): the bind itself
-// tells, so a process with the capability but not uid 0 still gets its reserved port.
+// Allowed means root or CAP_NET_BIND_SERVICE (privs.c keeps it after dropping root): the bind
+// itself tells, so a process with the capability but not uid 0 still gets its reserved port.
 static void
 reserve_port(int s, int family, lpd_reserve_t reserve, bool first, int *lport)
 {
@@ -326,9 +326,9 @@ reserve_port(int s, int family, lpd_reserve_t reserve, bool first, int *lport)
   if (errno == EACCES || errno == EPERM)
   {
     if (first)
-      lprStatus("DEBUG", "Not allowed to bind a reserved source port (not root, no "
-                "CAP_NET_BIND_SERVICE): using an ordinary one (reserve=%s asked for a reserved "
-                "one)", reserve == LPD_RESERVE_RFC1179 ? "rfc1179" : "any");
+      lprStatus("DEBUG", "No privilege to bind a reserved port: using an ordinary source port "
+                "(reserve=%s asked for a reserved one)",
+                reserve == LPD_RESERVE_RFC1179 ? "rfc1179" : "any");
   }
   else
     lprStatus("DEBUG", "No reserved source port free (%s): using an ordinary one",

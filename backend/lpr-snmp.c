@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "clock.h"
+#include "sandbox.h"
 #include "snmp-msg.h"
 #include "supplies.h"
 
@@ -28,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -258,16 +258,34 @@ take_cell(lpr_snapshot_t *snap, const netsnmp_variable_list *v, int *device)
     return;
   switch (col)
   {
-    case 3 : s->colorant = (int)*v->val.integer; s->have |= LPR_HAVE_COLORANT; break;
-    case 4 : s->sclass = (int)*v->val.integer; s->have |= LPR_HAVE_CLASS; break;
-    case 5 : s->type = (int)*v->val.integer; s->have |= LPR_HAVE_TYPE; break;
+    case 3 :
+        s->colorant = (int)*v->val.integer;
+        s->have |= LPR_HAVE_COLORANT;
+        break;
+    case 4 :
+        s->sclass = (int)*v->val.integer;
+        s->have |= LPR_HAVE_CLASS;
+        break;
+    case 5 :
+        s->type = (int)*v->val.integer;
+        s->have |= LPR_HAVE_TYPE;
+        break;
     case 6 :
         lprSnapshotText(s->name, sizeof(s->name), v->val.string, v->val_len);
         s->have |= LPR_HAVE_NAME;
         break;
-    case 7 : s->unit = (int)*v->val.integer; s->have |= LPR_HAVE_UNIT; break;
-    case 8 : s->max = (int)*v->val.integer; s->have |= LPR_HAVE_MAX; break;
-    case 9 : s->level = (int)*v->val.integer; s->have |= LPR_HAVE_LEVEL; break;
+    case 7 :
+        s->unit = (int)*v->val.integer;
+        s->have |= LPR_HAVE_UNIT;
+        break;
+    case 8 :
+        s->max = (int)*v->val.integer;
+        s->have |= LPR_HAVE_MAX;
+        break;
+    case 9 :
+        s->level = (int)*v->val.integer;
+        s->have |= LPR_HAVE_LEVEL;
+        break;
     default : break;                    // MarkerIndex: not reported
   }
 }
@@ -464,7 +482,7 @@ relay(const lpr_snmp_request_t *q, lpr_snmp_reply_t *r)
 
 // 'open_session()' - A Net-SNMP session to the agent on a connected UDP socket.
 static bool
-open_session(const char *address, const char *port, const char *community, int timeout_ms)
+open_session(const char *address, int port, const char *community, int timeout_ms)
 {
   netsnmp_session     s;
   netsnmp_transport   *t;
@@ -479,7 +497,7 @@ open_session(const char *address, const char *port, const char *community, int t
     struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 
     a->sin6_family = AF_INET6;
-    a->sin6_port   = htons((uint16_t)atoi(port));
+    a->sin6_port   = htons((uint16_t)port);
     if (inet_pton(AF_INET6, address, &a->sin6_addr) != 1)
       return (false);
     sslen = sizeof(*a);
@@ -489,12 +507,12 @@ open_session(const char *address, const char *port, const char *community, int t
     struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 
     a->sin_family = AF_INET;
-    a->sin_port   = htons((uint16_t)atoi(port));
+    a->sin_port   = htons((uint16_t)port);
     if (inet_pton(AF_INET, address, &a->sin_addr) != 1)
       return (false);
     sslen = sizeof(*a);
   }
-  if (snprintf(peer, sizeof(peer), v6 ? "udp6:[%s]:%s" : "udp:%s:%s", address, port) >=
+  if (snprintf(peer, sizeof(peer), v6 ? "udp6:[%s]:%d" : "udp:%s:%d", address, port) >=
       (int)sizeof(peer))
     return (false);
 
@@ -521,24 +539,68 @@ open_session(const char *address, const char *port, const char *community, int t
   return (connect(sock, (struct sockaddr *)&ss, sslen) == 0);
 }
 
+// 'parse_int()' - A decimal number in [min, max]; false if text is anything else.
+static bool
+parse_int(const char *text, long min, long max, int *out)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol(text, &end, 10);
+  if (errno || end == text || *end || v < min || v > max)
+    return (false);
+  *out = (int)v;
+  return (true);
+}
+
+// 'say()' - One DEBUG line for cupsd's log in one write(2) (the backend's stderr is ours).
+static void
+say(const char *what, const char *why)
+{
+  char    line[512];
+  int     n = snprintf(line, sizeof(line), "DEBUG: SNMP helper: %s: %s\n", what, why);
+  ssize_t w;
+
+  if (n < 0)
+    return;
+  if ((size_t)n >= sizeof(line))
+  {
+    n = (int)sizeof(line) - 1;          // cut: the line still ends with its newline
+    line[n - 1] = '\n';
+  }
+  w = write(2, line, (size_t)n);
+  (void)w;
+}
+
 // 'main()' - Answer the backend's requests until it closes the socket.
 int
 main(int argc, char *argv[])
 {
   static lpr_snmp_request_t q;
   static lpr_snmp_reply_t   r;
-  int                       timeout_ms;
+  int                       port, timeout_ms;
+  char                      err[256];
+  pid_t                     parent = getppid();
 
-  if (argc != 5 || (timeout_ms = atoi(argv[4])) <= 0)
+  if (argc != 5 || !parse_int(argv[2], 1, 65535, &port) ||
+      !parse_int(argv[4], 1, 600000, &timeout_ms))
   {
     fputs("Usage: lpr-snmp ADDRESS PORT COMMUNITY TIMEOUT-MS (run by the lpr backend)\n",
           stderr);
     return (2);
   }
-  prctl(PR_SET_PDEATHSIG, SIGKILL);     // never outlive the backend
   signal(SIGPIPE, SIG_IGN);
-  if (!open_session(argv[1], argv[2], argv[3], timeout_ms))
+  if (!open_session(argv[1], port, argv[3], timeout_ms))
     absent = true;                      // every request gets "absent"
+
+  // Confined before the first packet; never run unconfined.  It also makes us die with the
+  // backend (SIGKILL), which has to be set after the switch of credentials.
+  if (!lprSandboxEnter(parent, err, sizeof(err)))
+  {
+    say("not asking the agent", err);
+    return (1);
+  }
 
   for (;;)
   {

@@ -10,6 +10,7 @@
 #include "dnssd.h"
 #include "job.h"
 #include "options.h"
+#include "privs.h"
 #include "sidechannel.h"
 #include "status.h"
 
@@ -112,19 +113,74 @@ leave(int code)
   return (code);
 }
 
+// 'parse_job()' - argv, DEVICE_URI, the PPD and the job options into the job: -1 when all is
+//                 well, else the CUPS_BACKEND_* code to exit with (one ERROR line said why).
+static int
+parse_job(lpr_job_t *job, int argc, char *argv[])
+{
+  const char *uri;
+  char       err[512];
+
+  lprOptionsDefaults(&job->opt);
+  job->file = argc == 7 ? argv[6] : NULL;
+  if (!lprParseInt(argv[1], 0, 2147483647, &job->id))
+  {
+    lprStatus("ERROR", "Bad job id \"%s\"", argv[1]);
+    return (CUPS_BACKEND_FAILED);
+  }
+  if (!lprParseInt(argv[4], 1, 9999, &job->copies))
+  {
+    lprStatus("ERROR", "Bad number of copies \"%s\" (1 to 9999)", argv[4]);
+    return (CUPS_BACKEND_FAILED);
+  }
+  // DEVICE_URI keeps the credentials that cupsd strips from argv[0].
+  if ((uri = cupsBackendDeviceURI(argv)) == NULL)
+  {
+    lprStatus("ERROR", "No device URI (DEVICE_URI is not set)");
+    return (CUPS_BACKEND_STOP);
+  }
+  if (!lprParseURI(uri, &job->uri, &job->opt, err, sizeof(err)) ||
+      !lprParsePPDOptions(getenv("PPD"), argv[5], &job->opt, err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Queue misconfigured: %s", err);
+    return (CUPS_BACKEND_STOP);
+  }
+  if (!lprParseJobOptions(argv[5], &job->opt, err, sizeof(err)))
+  {
+    lprStatus("ERROR", "Job held: %s (change it with lp -i JOB -o ... and release the job)",
+              err);
+    return (CUPS_BACKEND_HOLD);
+  }
+  return (-1);
+}
+
+// 'set_dirs()' - Where the job spools (cupsd's TempDir) and remembers refusals (CacheDir).
+static void
+set_dirs(lpr_job_t *job)
+{
+  const char *tmpdir, *cachedir;
+
+  if ((tmpdir = getenv("TMPDIR")) == NULL || !*tmpdir)
+    tmpdir = "/tmp";
+  if ((cachedir = getenv("CUPS_CACHEDIR")) == NULL || !*cachedir ||
+      access(cachedir, W_OK) != 0)
+    cachedir = tmpdir;
+  job->tmpdir   = tmpdir;
+  job->cachedir = cachedir;
+  job->in_class = getenv("CLASS") != NULL;
+}
+
 // 'main()' - Deliver one job to an LPD queue.
 int
 main(int argc, char *argv[])
 {
   static lpr_job_t job;
-  const char       *uri, *tmpdir, *cachedir;
   char             err[512];
-  int              num_opts;
+  int              num_opts, code;
   cups_option_t    *opts = NULL;
-  int              sc_fd;
 
   // Claim the side-channel fd before anything else can be opened as fd 4.
-  sc_fd = lprSideChannelOpen();
+  job.sc_fd = lprSideChannelOpen();
   lprStatusInit(2);
 
   if (argc == 1)
@@ -143,53 +199,18 @@ main(int argc, char *argv[])
     lprStatus("ERROR", "Unable to set up signal handling: %s", strerror(errno));
     return (CUPS_BACKEND_FAILED);
   }
-
-  lprOptionsDefaults(&job.opt);
-  job.sc_fd     = sc_fd;
   job.cancel_fd = cancel_pipe[0];
-  job.file      = argc == 7 ? argv[6] : NULL;
-  if (!lprParseInt(argv[1], 0, 2147483647, &job.id))
-  {
-    lprStatus("ERROR", "Bad job id \"%s\"", argv[1]);
-    return (CUPS_BACKEND_FAILED);
-  }
-  if (!lprParseInt(argv[4], 1, 9999, &job.copies))
-  {
-    lprStatus("ERROR", "Bad number of copies \"%s\" (1 to 9999)", argv[4]);
-    return (CUPS_BACKEND_FAILED);
-  }
+  if ((code = parse_job(&job, argc, argv)) >= 0)
+    return (code);
 
-  // DEVICE_URI keeps the credentials that cupsd strips from argv[0].
-  if ((uri = cupsBackendDeviceURI(argv)) == NULL)
+  // Root only to bind reserved ports: give it up before anything is read from the network.
+  if (!lprPrivsDrop(job.opt.reserve != LPR_RESERVE_NONE, getenv("CUPS_SERVERROOT"),
+                    getenv("CUPS_CACHEDIR"), err, sizeof(err)))
   {
-    lprStatus("ERROR", "No device URI (DEVICE_URI is not set)");
+    lprStatus("ERROR", "Refusing to run the job as root: %s", err);
     return (CUPS_BACKEND_STOP);
   }
-  if (!lprParseURI(uri, &job.uri, &job.opt, err, sizeof(err)))
-  {
-    lprStatus("ERROR", "Queue misconfigured: %s", err);
-    return (CUPS_BACKEND_STOP);
-  }
-  if (!lprParsePPDOptions(getenv("PPD"), argv[5], &job.opt, err, sizeof(err)))
-  {
-    lprStatus("ERROR", "Queue misconfigured: %s", err);
-    return (CUPS_BACKEND_STOP);
-  }
-  if (!lprParseJobOptions(argv[5], &job.opt, err, sizeof(err)))
-  {
-    lprStatus("ERROR", "Job held: %s (change it with lp -i JOB -o ... and release the job)",
-              err);
-    return (CUPS_BACKEND_HOLD);
-  }
-
-  if ((tmpdir = getenv("TMPDIR")) == NULL || !*tmpdir)
-    tmpdir = "/tmp";
-  if ((cachedir = getenv("CUPS_CACHEDIR")) == NULL || !*cachedir ||
-      access(cachedir, W_OK) != 0)
-    cachedir = tmpdir;
-  job.tmpdir   = tmpdir;
-  job.cachedir = cachedir;
-  job.in_class = getenv("CLASS") != NULL;
+  set_dirs(&job);
 
   num_opts = cupsParseOptions(argv[5], 0, &opts);
   lprJobSetup(&job, argv[2], argv[3], cupsGetOption("job-originating-host-name", num_opts,

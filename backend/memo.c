@@ -37,7 +37,7 @@ fnv1a(const char *s)
 bool
 lprMemoPath(char *buf, size_t size, const char *dir, const char *key)
 {
-  int n = snprintf(buf, size, "%s/cups-lpr-nozero-%016" PRIx64, dir, fnv1a(key));
+  int n = snprintf(buf, size, "%s/" LPR_MEMO_PREFIX "%016" PRIx64, dir, fnv1a(key));
 
   return (n > 0 && (size_t)n < size);
 }

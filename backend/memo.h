@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#define LPR_MEMO_PREFIX  "cups-lpr-nozero-"  // every memo file's name starts so
 #define LPR_MEMO_MAX_AGE (30 * 24 * 60 * 60)  // retry streaming after a month (servers change)
 
 bool lprMemoPath(char *buf, size_t size, const char *dir, const char *key);

@@ -89,7 +89,7 @@ gone(lpr_snmp_t *s)
 static void
 stop_helper(lpr_snmp_t *s)
 {
-  int status;
+  int status = 0;
 
   if (s->fd >= 0)
   {
@@ -107,6 +107,9 @@ stop_helper(lpr_snmp_t *s)
       kill(s->pid, SIGKILL);
       waitpid(s->pid, &status, 0);
     }
+    else if (WIFSIGNALED(status))       // SIGSYS: a call outside its seccomp filter
+      lprStatus("DEBUG", "SNMP: the helper was killed by signal %d (%s)", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
     s->pid = -1;
   }
   s->snap_pending = false;

@@ -137,6 +137,7 @@ if [ -n "${BENCH_IN_NS:-}" ]; then
 else
   # No mount namespace: TMPDIR in /dev/shm, whose use others may change (approximate).
   SPOOL=$(mktemp -d /dev/shm/cups-lpr-bench-spool.XXXXXX)
+  chmod 1777 "$SPOOL"                   # run as root, the backend spools as lp (backend/privs.c)
   MOUNTS=""
   TMP_NOTE="APPROXIMATE: /dev/shm shared with the rest of the machine (no mount namespace)"
   trap 'cleanup; rm -rf "$SPOOL"' EXIT

@@ -205,9 +205,15 @@ lpraEncEnd(lpra_enc_t *e)
 
   switch (e->lang)
   {
-    case LPRA_ENC_PS :  ok = lpraPSEnd(e); break;
-    case LPRA_ENC_PDF : ok = lpraPDFEnd(e); break;
-    default :           ok = lpraPCLEnd(e); break;
+    case LPRA_ENC_PS :
+        ok = lpraPSEnd(e);
+        break;
+    case LPRA_ENC_PDF :
+        ok = lpraPDFEnd(e);
+        break;
+    default :
+        ok = lpraPCLEnd(e);
+        break;
   }
   return (ok && lpraEncFlush(e));
 }

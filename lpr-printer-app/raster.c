@@ -93,9 +93,15 @@ enc_lang(pappl_job_t *job, lpra_enc_lang_t *lang)
 
   switch (drv->lang)
   {
-    case LPRA_LANG_PS :  *lang = LPRA_ENC_PS;  return (true);
-    case LPRA_LANG_PDF : *lang = LPRA_ENC_PDF; return (true);
-    case LPRA_LANG_PCL : *lang = LPRA_ENC_PCL; return (true);
+    case LPRA_LANG_PS :
+        *lang = LPRA_ENC_PS;
+        return (true);
+    case LPRA_LANG_PDF :
+        *lang = LPRA_ENC_PDF;
+        return (true);
+    case LPRA_LANG_PCL :
+        *lang = LPRA_ENC_PCL;
+        return (true);
     default :
         papplLogJob(job, PAPPL_LOGLEVEL_ERROR, "A raw LPD queue has no page description "
                     "language to render raster into: send the document in the printer's own "

@@ -19,7 +19,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
 WEBUI_SH=$top_srcdir/tests/cupsd/webui-check.sh
 SIZE=300000
 T0=$(date +%s)
@@ -33,31 +32,6 @@ stop_snmpd() { [ -f "$WORK/snmpd/pid" ] && "$SNMPD_SH" stop "$WORK/snmpd" >/dev/
 at_exit stop_snmpd
 at_exit stop_cupsd
 
-# wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
-# (cupsd-ctl.sh job-state reads error_log); print the state.
-wait_final() {
-  local s
-  for _ in $(seq 1 300); do
-    s=$("$CUPSD_SH" job-state "$STATE" "$1")
-    case $s in completed | aborted | canceled | stopped) break ;; esac
-    sleep 0.1
-  done
-  echo "$s"
-}
-
-# job_log ID: cupsd's error_log lines of job ID.  job_has ID REGEX: one of them matches.
-job_log() { grep -F "[Job $1] " "$CUPSD_ERROR_LOG"; }
-job_has() { job_log "$1" | grep -q -- "$2"; }
-job_lacks() { ! job_has "$@"; }
-
-# submit QUEUE TITLE OPTIONS... FILES...: lp as user alice; print the job id.
-submit() {
-  local q=$1 title=$2
-  shift 2
-  lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
-    sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
-}
-
 # --- start: the LPD servers, then cupsd with our backend ---------------------------------
 ensure_cups_root cups-deviced
 start_server main || exit 99
@@ -70,7 +44,7 @@ cp "$BACKEND" "$WORK/extra/backend/lpr"
 cp "$top_builddir/pjl-wrap" "$WORK/extra/filter/pjl-wrap"
 cport=$(free_port)
 rc=0
-CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp" \
+CUPSD_SETENV="CUPS_LPR_SNMP_HELPER=$(snmp_helper)" \
   "$CUPSD_SH" start "$STATE" "$cport" "$WORK/extra" >"$WORK/cupsd.env" 2>"$WORK/cupsd.start" || rc=$?
 if [ "$rc" = 77 ]; then
   skip "private cupsd: every case: $(sed -n 's/^SKIP: //p' "$WORK/cupsd.env")$FETCH_WHY"
@@ -84,8 +58,10 @@ elif [ "$rc" != 0 ]; then
 fi
 ok "private cupsd: started on 127.0.0.1:$cport"
 eval "$(cat "$WORK/cupsd.env")"
-check "backend installed root-owned, mode 0700" \
-  [ "$(stat -c '%a %U' "$STATE/serverbin/backend/lpr")" = "700 root" ]
+# (CUPSD_BACKEND_MODE=0755 runs the whole suite with the backend run by cupsd as lp.)
+bmode=${CUPSD_BACKEND_MODE:-0700}
+check "backend installed root-owned, mode $bmode" \
+  [ "$(stat -c '%a %U' "$STATE/serverbin/backend/lpr")" = "${bmode#0} root" ]
 
 # --- discovery ---------------------------------------------------------------------------
 lpinfo -v >"$WORK/lpinfo" 2>&1

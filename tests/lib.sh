@@ -75,7 +75,10 @@ start_server() {
   fi
   dir=$WORK/srv-$name
   mkdir -p "$dir"
-  "$LPD_SERVER" -q -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" 2>"$dir/stderr" &
+  # (SERVER_QUIET='' keeps the server's event lines, with each client's address and port.)
+  # shellcheck disable=SC2086
+  "$LPD_SERVER" ${SERVER_QUIET--q} -d "$dir/rec" -P "$dir/port" "$@" >"$dir/stdout" \
+    2>"$dir/stderr" &
   local pid=$!
   PIDS="$PIDS $pid"
   for _ in $(seq 1 100); do
@@ -97,18 +100,47 @@ stop_server() {
   unset "PID_$1"
 }
 
+# cupsd_dirs: TMPDIR and CUPS_CACHEDIR as cupsd makes them (TempDir root:lp 1770, CacheDir
+# root:lp 0770) and a cups-files.conf naming User lp: run as root, the backend does the job as
+# lp (backend/privs.c).
+JOB_USER=lp
+cupsd_dirs() {
+  mkdir -p "$WORK/tmp" "$WORK/cache" "$WORK/serverroot"
+  [ -s "$WORK/serverroot/cups-files.conf" ] ||
+    printf 'User %s\nGroup %s\n' "$JOB_USER" "$JOB_USER" >"$WORK/serverroot/cups-files.conf"
+  [ "$(id -u)" = 0 ] || return 0
+  chgrp "$JOB_USER" "$WORK/tmp" "$WORK/cache"
+  chmod 1770 "$WORK/tmp"
+  chmod 0770 "$WORK/cache"
+}
+
+# snmp_helper: the built lpr-snmp, or a copy in WORK when lp (who runs it, as the backend's
+# child) cannot reach the build tree (a 0700 home).
+snmp_helper() {
+  local h=$top_builddir/lpr-snmp
+  if [ "$(id -u)" = 0 ] && [ -x "$h" ] &&
+     ! setpriv --reuid="$JOB_USER" --regid="$JOB_USER" --clear-groups test -x "$h" 2>/dev/null
+  then
+    mkdir -p "$WORK/bin"
+    [ -x "$WORK/bin/lpr-snmp" ] || install -m 0755 "$h" "$WORK/bin/lpr-snmp"
+    h=$WORK/bin/lpr-snmp
+  fi
+  printf '%s' "$h"
+}
+
 # run_backend OUT URI JOBID USER TITLE COPIES OPTIONS [FILE]: run the backend the way cupsd
-# does (argv[0] = URI, DEVICE_URI, TMPDIR, CUPS_CACHEDIR, otherwise a clean environment), with
-# stdin from wherever the caller redirected it.  Stderr goes to OUT.err, the exit code to
-# OUT.rc.  Extra environment: BACKEND_ENV="VAR=value ...".
+# does (argv[0] = URI, DEVICE_URI, TMPDIR, CUPS_CACHEDIR, CUPS_SERVERROOT, otherwise a clean
+# environment), with stdin from wherever the caller redirected it.  Stderr goes to OUT.err,
+# the exit code to OUT.rc.  Extra environment: BACKEND_ENV="VAR=value ...".  RUN_AS: a
+# command prefix, e.g. "setpriv --reuid=lp ..." for a backend cupsd runs as lp (mode 0755).
 run_backend() {
   local out=$1 uri=$2
   shift 2
-  mkdir -p "$WORK/tmp" "$WORK/cache"
+  cupsd_dirs
   # shellcheck disable=SC2086
-  env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
+  ${RUN_AS:-} env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="${JOB_TMPDIR:-$WORK/tmp}" \
       CUPS_CACHEDIR="$WORK/cache" CUPS_MAX_MESSAGE="${MAX_MESSAGE:-2047}" PRINTER=test \
-      CUPS_LPR_SNMP_HELPER="$top_builddir/lpr-snmp" \
+      CUPS_SERVERROOT="$WORK/serverroot" CUPS_LPR_SNMP_HELPER="$(snmp_helper)" \
       ${BACKEND_ENV:-} ${SAN_ENV:-} \
       bash -c 'exec -a "$0" "$@"' "$uri" "$BACKEND" "$@" 2>"$out.err" >"$out.out"
   echo $? >"$out.rc"
@@ -291,4 +323,33 @@ check_no_leftovers() {
   local left
   left=$(leftover_processes)
   check "no process of this test left${left:+: $left}" [ -z "$left" ]
+}
+
+# The private cupsd (cupsd.sh, privs.sh): tests/cupsd/cupsd-ctl.sh; its state directory is
+# STATE, set by the test.
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
+
+# wait_final ID: wait (30 s at most) until job ID is completed, aborted, canceled or stopped
+# (cupsd-ctl.sh job-state reads error_log); print the state.
+wait_final() {
+  local s
+  for _ in $(seq 1 300); do
+    s=$("$CUPSD_SH" job-state "$STATE" "$1")
+    case $s in completed | aborted | canceled | stopped) break ;; esac
+    sleep 0.1
+  done
+  echo "$s"
+}
+
+# job_log ID: cupsd's error_log lines of job ID.  job_has ID REGEX: one of them matches.
+job_log() { grep -F "[Job $1] " "$CUPSD_ERROR_LOG"; }
+job_has() { job_log "$1" | grep -q -- "$2"; }
+job_lacks() { ! job_has "$@"; }
+
+# submit QUEUE TITLE OPTIONS... FILES...: lp as user alice; print the job id.
+submit() {
+  local q=$1 title=$2
+  shift 2
+  lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
+    sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
 }

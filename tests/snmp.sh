@@ -12,7 +12,7 @@ set -u
 
 SNMPD=$top_srcdir/tests/servers/snmpd.sh
 ATTR_PARSE="python3 $top_srcdir/tests/attr-parse.py"
-export CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp
+export CUPS_LPR_SNMP_HELPER=$(snmp_helper)
 SUPPLIES=1.3.6.1.2.1.43.11.1.1
 ERRSTATE=1.3.6.1.2.1.25.3.5.1.2.1
 DEVICE_ID='MFG:Acme;MDL:LaserStream 9000;CMD:PJL,PCL,POSTSCRIPT;CLS:PRINTER;'

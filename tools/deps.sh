@@ -13,10 +13,10 @@
 set -euo pipefail
 
 BUILD_PKGS="gcc make autoconf automake pkg-config libcups2-dev libcunit1-dev cups-ppdc
-  libsnmp-dev libavahi-client-dev libpappl-dev"
+  libsnmp-dev libavahi-client-dev libpappl-dev libseccomp-dev"
 TEST_PKGS="$BUILD_PKGS openssl procps socat strace cups-daemon cups-client cups-ppdc python3
   valgrind clang iproute2 util-linux chromium snmpd snmp nftables
-  cups dbus avahi-daemon avahi-utils dpkg-dev debhelper lintian cups-ipp-utils ghostscript"
+  cups dbus avahi-daemon avahi-utils dpkg-dev debhelper lintian cups-ipp-utils ghostscript libcap2-bin"
 DEMO_PKGS="$BUILD_PKGS cups-daemon cups-client cups cups-filters ghostscript iproute2
   util-linux"
 

@@ -47,6 +47,8 @@
 //   --stall=STEP            At STEP stop answering and stop reading; keep the connection open
 //                           until the client closes or the server is killed. STEP as for --nack,
 //                           plus accept (accept and never read anything).
+//   --close-after-nack      After the NACK of a control- or data-file subcommand, close the
+//                           connection (close reason nack) instead of reading on.
 //   --no-final-ack          Read everything, but close instead of sending the ack that completes
 //                           the job (a lost final ack): the data-end ack, or the control-end ack
 //                           when the control file comes last.
@@ -287,6 +289,7 @@ typedef struct srv_config_s             // Command-line options
   srv_step_t    stall;
   srv_step_t    close_at;
   bool          no_final_ack;
+  bool          close_after_nack;       // close after a subcommand NACK
   bool          garbage_ack;
   bool          refuse;
   const char    *queue_file;

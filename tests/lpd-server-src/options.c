@@ -46,6 +46,7 @@ usage(FILE *out)                        // I - Where to print
         "  --drop-after=N        reset after N bytes of data-file content\n"
         "  --stall=STEP          stop answering at STEP (or accept)\n"
         "  --no-final-ack        close instead of the ack that completes the job\n"
+        "  --close-after-nack    close after a subcommand NACK instead of reading on\n"
         "  --close-at=STEP       close without answering at STEP (or accept)\n"
         "  --garbage-ack         send 'X' + 100 junk bytes instead of every ack\n"
         "  --refuse              close every connection at once\n"
@@ -229,7 +230,7 @@ enum
   OPT_REFUSE_ZERO = 256, OPT_MAX_DATA, OPT_NACK, OPT_NACK_TEXT, OPT_DELAY_ACK, OPT_DROP_AFTER,
   OPT_STALL, OPT_NO_FINAL_ACK, OPT_CLOSE_AT, OPT_GARBAGE_ACK, OPT_REFUSE, OPT_QUEUE_FILE,
   OPT_QUEUE_BYTES, OPT_HOLD_POLLS, OPT_IDLE_TIMEOUT, OPT_PERSONALITY, OPT_QUEUES,
-  OPT_MAX_SESSIONS, OPT_OWNER_AT_HOST
+  OPT_MAX_SESSIONS, OPT_OWNER_AT_HOST, OPT_CLOSE_AFTER_NACK
 };
 
 
@@ -321,6 +322,9 @@ set_fault_option(int        opt,        // I - Option
     case OPT_NO_FINAL_ACK :
         cfg.no_final_ack = true;
         break;
+    case OPT_CLOSE_AFTER_NACK :
+        cfg.close_after_nack = true;
+        break;
     case OPT_GARBAGE_ACK :
         cfg.garbage_ack = true;
         break;
@@ -386,6 +390,7 @@ parse_options(int  argc,                // I - Number of arguments
     { "drop-after",    required_argument, NULL, OPT_DROP_AFTER },
     { "stall",         required_argument, NULL, OPT_STALL },
     { "no-final-ack",  no_argument,       NULL, OPT_NO_FINAL_ACK },
+    { "close-after-nack", no_argument,    NULL, OPT_CLOSE_AFTER_NACK },
     { "close-at",      required_argument, NULL, OPT_CLOSE_AT },
     { "garbage-ack",   no_argument,       NULL, OPT_GARBAGE_ACK },
     { "refuse",        no_argument,       NULL, OPT_REFUSE },

@@ -661,6 +661,12 @@ receive_file(srv_conn_t *c,             // I - Connection
       close(rx.out);
     return (false);
   }
+  if (code && cfg.close_after_nack)
+  {
+    c->reason     = "nack";
+    c->close_mode = CLOSE_PLAIN;
+    return (false);
+  }
   if (code)
     return (true);                      // Like BSD lpd: wait for the next subcommand
 
