@@ -193,7 +193,8 @@ if name == "lprng":
     spool = state + "/spool/lp"
     for hf in glob.glob(spool + "/hf*"):
         try:
-            kv = dict(l.split("=", 1) for l in open(hf, errors="replace").read().split("\n") if "=" in l)
+            text = open(hf, errors="replace").read()
+            kv = dict(l.split("=", 1) for l in text.split("\n") if "=" in l)
         except OSError:
             continue
         files = []
@@ -215,7 +216,8 @@ elif name == "bsd":
         rows.append((title, all(os.path.exists(f) for f in files), files))
 else:
     for meta in glob.glob(state + "/out/job-*.meta"):
-        kv = dict(l.split("=", 1) for l in open(meta, errors="replace").read().split("\n") if "=" in l)
+        text = open(meta, errors="replace").read()
+        kv = dict(l.split("=", 1) for l in text.split("\n") if "=" in l)
         rows.append((kv.get("title", ""), True, [meta[:-5] + ".data"]))
 for title, done, files in rows:
     print("\t".join([title, "1" if done else "0"] + files))
@@ -280,7 +282,8 @@ EOF
 
 # rc_summary NAME PREFIX: exit codes of a phase's backend runs, "0:N 1:M ..."; failures shown.
 rc_summary() {
-  cat "$WORK/out/$1-"*.rc 2>/dev/null | sort | uniq -c | awk '{ printf "%s%s:%s", s, $2, $1; s = " " }'
+  cat "$WORK/out/$1-"*.rc 2>/dev/null | sort | uniq -c |
+    awk '{ printf "%s%s:%s", s, $2, $1; s = " " }'
 }
 
 # show_failed_runs NAME: stderr of up to 3 backend runs that did not exit 0.
@@ -313,7 +316,7 @@ burst() {
   t0=$(date +%s%N)
   for i in $(seq 1 "$BURST"); do
     src=stdin
-    [ $((i % 2)) = 0 ] && src=file
+    [ $((i % 2)) = 0 ] && src="file"
     mode=$(burst_mode "$name" "$i")
     (
       s=$EPOCHREALTIME
@@ -345,6 +348,7 @@ soak_run() {
   local name=$1 i s
   # 1,000 runs of one code path find no leak that the other tests miss, and LeakSanitizer's
   # scan at exit is a third of an ASan build's CPU per small job: off here, on in the burst.
+  # shellcheck disable=SC2034 # read by run_backend
   local SAN_ENV="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
   for i in $(seq 1001 $((1000 + SOAK))); do
     s=$EPOCHREALTIME
