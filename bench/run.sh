@@ -280,7 +280,8 @@ mv "$RUNS_CSV.tmp" "$RUNS_CSV"
 # (The sink of the cases above is still running.)
 BURST_N=40
 BURST_CSV=${CSV%.csv}-burst.csv
-echo "test,backend,repeat,n,ok,wall_s,cpu_s,user_s,sys_s,p50_s,p95_s,max_s,delivered" >"$BURST_CSV.tmp"
+echo "test,backend,repeat,n,ok,wall_s,cpu_s,user_s,sys_s,p50_s,p95_s,max_s,delivered" \
+  >"$BURST_CSV.tmp"
 LPRNG_PORT=""
 
 # burst_lprng_start: a fresh LPRng on a free port (LPRNG_PORT), or none (its rows skipped).
@@ -309,13 +310,13 @@ burst_lprng_stop() {
 # burst_delivered CASE QUEUE: how many of the BURST_N jobs the server holds byte for byte
 # (their multiset of sizes and checksums, or of data files, equals the inputs').
 burst_delivered() {
-  local i
+  local i n
   for i in $(seq 1 50); do
     if [ "$1" = burst-sink ]; then
       [ "$(grep -c "^queue=$2 " "$WORK/results" 2>/dev/null)" -ge $BURST_N ] && break
     else
-      [ "$(grep -L '^incoming_pid=' "$WORK/lprng/spool/lp"/hf* 2>/dev/null | wc -l)" -ge $BURST_N ] &&
-        break
+      n=$(grep -L '^incoming_pid=' "$WORK/lprng/spool/lp"/hf* 2>/dev/null | wc -l)
+      [ "$n" -ge $BURST_N ] && break
     fi
     sleep 0.2
   done
@@ -337,7 +338,7 @@ burst_run() {
   if [ "$case" = burst-lprng ]; then
     burst_lprng_start || return 0
     port=$LPRNG_PORT
-    q=lp
+    q="lp"
   fi
   case $kind in
     lpr) prog=$LPR; uri="lpr://127.0.0.1:$port/$q?snmp=off&reserve=none" ;;
@@ -367,9 +368,11 @@ if [ -n "$CUPS_LPD" ] && [ -n "$BURST_CASES" ]; then
   BSIZES=(4096 65536 524288 2097152 16384 1048576 300000 8388608)
   for i in $(seq 1 $BURST_N); do
     "$BIN/bench-run" -G "$WORK/burst/job-$i" "${BSIZES[$(((i - 1) % ${#BSIZES[@]}))]}"
-    echo "$(stat -c %s "$WORK/burst/job-$i") $("$BIN/lpd-sink" -H "$WORK/burst/job-$i" | awk '{print $2}')"
+    echo "$(stat -c %s "$WORK/burst/job-$i")" \
+      "$("$BIN/lpd-sink" -H "$WORK/burst/job-$i" | awk '{print $2}')"
   done | sort >"$WORK/burst.want"
-  log "== concurrency: $BURST_N jobs at once (4 KiB to 8 MiB), $REPEAT runs of each case, ours and CUPS lpd in turn"
+  log "== concurrency: $BURST_N jobs at once (4 KiB to 8 MiB), $REPEAT runs of each case," \
+    "ours and CUPS lpd in turn"
   for rep in $(seq 1 "$REPEAT"); do
     for c in $BURST_CASES; do
       for k in lpr lpd; do
@@ -452,13 +455,16 @@ get() {
 
   if [ "$(wc -l <"$BURST_CSV")" -gt 1 ]; then
     echo
-    echo "Concurrency: $BURST_N jobs of 4 KiB to 8 MiB started at once (half stdin, half file), medians of"
-    echo "$REPEAT runs; wall = first start to last exit; CPU = user+sys of the $BURST_N backends; p95 = of each job's own time"
+    echo "Concurrency: $BURST_N jobs of 4 KiB to 8 MiB started at once (half stdin, half file),"
+    echo "medians of $REPEAT runs; wall = first start to last exit; CPU = user+sys of the"
+    echo "$BURST_N backends; p95 = of each job's own time"
     printf '%-12s %-8s %8s %8s %8s %10s\n' test backend "wall s" "CPU s" "p95 s" delivered
     burst_med() {  # burst_med CASE KIND COLUMN: median over the runs
       awk -F, -v t="$1" -v k="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
         $1 == t && $2 == k { a[++n] = $col[c] }
-        END { if (!n) exit; for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+        END { if (!n) exit
+              for (i = 2; i <= n; i++) {
+                x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
               print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }' "$BURST_CSV"
     }
     for c in $BURST_CASES; do
@@ -565,11 +571,14 @@ if [ "$(wc -l <"$BURST_CSV")" -gt 1 ]; then
   done
 fi
 echo
-echo "CSV: $CSV (summary), $RUNS_CSV (every run), $BURST_CSV (concurrency runs); this report: $REPORT"
+echo "CSV: $CSV (summary), $RUNS_CSV (every run), $BURST_CSV (concurrency runs);" \
+  "this report: $REPORT"
 } | tee "$REPORT"
 ok_runs=$(awk -F, 'NR > 1 { n++; ok += $18 } END { printf "%d/%d", ok, n }' "$RUNS_CSV")
+ok_runs="$ok_runs runs; concurrency: $(awk -F, 'NR > 1 { n += $4; ok += $13 }
+  END { printf "%d/%d jobs", ok, n }' "$BURST_CSV")"
 if [ "$FAILS" -gt 0 ]; then
   echo "CORRECTNESS: $FAILS run(s) FAILED (exit code or bytes/checksum at the sink): $ok_runs ok"
   exit 1
 fi
-echo "CORRECTNESS: every job arrived byte for byte with exit 0 ($ok_runs runs)"
+echo "CORRECTNESS: every job arrived byte for byte with exit 0 ($ok_runs)"
