@@ -117,6 +117,7 @@ fi
 WORK=$(mktemp -d /tmp/cups-lpr-bench.XXXXXX)
 SINK_PID="" MOUNTS=""
 cleanup() {
+  [ -n "${LPRNG_PORT:-}" ] && "$top/tests/servers/lprng.sh" stop "$WORK/lprng" >/dev/null 2>&1
   [ -n "$SINK_PID" ] && { kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null || true; }
   for m in $MOUNTS; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   rm -rf "$WORK" 2>/dev/null || true
@@ -168,12 +169,16 @@ CASES="lpr-immediate-stdin lpr-immediate-file lpr-spooled-stdin lpr-spooled-file
                              lpd-stream-file"
 CASES="$CASES ref-file ref-file-copy ref-stdin-splice ref-stdin-copy ref-stdin-copy-bigpipe"
 LAT_CASES="lpr-immediate lpr-auto"
+# Concurrency: BURST_N jobs of mixed sizes started at once, to the sink and to a real LPRng.
+BURST_CASES="burst-sink burst-lprng"
 [ -n "$CUPS_LPD" ] && LAT_CASES="$LAT_CASES lpd-standard lpd-stream"
 if [ -n "$ONLY" ]; then                 # --only: a subset, for experiments (no latency unless named)
   CASES=$(printf '%s\n' $CASES | grep -E -- "$ONLY" | tr '\n' ' ' || true)
   LAT_CASES=$(printf '%s\n' $LAT_CASES | sed 's/$/-latency/' | grep -E -- "$ONLY" \
               | sed 's/-latency$//' | tr '\n' ' ' || true)
-  [ -n "$CASES$LAT_CASES" ] || { echo "run.sh: --only $ONLY matches no case" >&2; exit 2; }
+  BURST_CASES=$(printf '%s\n' $BURST_CASES | grep -E -- "$ONLY" | tr '\n' ' ' || true)
+  [ -n "$CASES$LAT_CASES$BURST_CASES" ] ||
+    { echo "run.sh: --only $ONLY matches no case" >&2; exit 2; }
 fi
 # The CUPS lpd backend queries SNMP on the printer's address by default; nothing answers on
 # loopback, which would add its timeouts to every job.  snmp=no keeps it to the LPD work.
@@ -265,6 +270,120 @@ for rep in $(seq 1 "$REPEAT"); do
   done
 done
 mv "$RUNS_CSV.tmp" "$RUNS_CSV"
+
+# --- concurrency: 40 jobs of mixed sizes at once ---------------------------------------------
+# Each run starts BURST_N backends in one go (bench/burst.py), half on stdin pipes, half with
+# the file in argv[6], 4 KiB to 8 MiB (62 MB in all), to one queue of the sink or of a fresh
+# LPRng (tests/servers/lprng.sh, jobs held in its spool), ours and CUPS lpd in turn.  Both get
+# snmp off and reserve=none: 40 x REPEAT x 4 connections from the 512 reserved ports, each
+# left in TIME-WAIT for 60 s, would make the later runs wait for a port.  Every job is checked
+# at the server (sink: bytes and checksum; LPRng: the stored data files), not by exit codes.
+# (The sink of the cases above is still running.)
+BURST_N=40
+BURST_CSV=${CSV%.csv}-burst.csv
+echo "test,backend,repeat,n,ok,wall_s,cpu_s,user_s,sys_s,p50_s,p95_s,max_s,delivered" \
+  >"$BURST_CSV.tmp"
+LPRNG_PORT=""
+
+# burst_lprng_start: a fresh LPRng on a free port (LPRNG_PORT), or none (its rows skipped).
+burst_lprng_start() {
+  local p i rc
+  for i in 1 2 3 4 5; do
+    p=$((20000 + RANDOM % 12000))
+    rc=0
+    LPD_PKGCACHE=${LPD_PKGCACHE:-${HOME:-/root}/.cache/cups-lpr/pkgcache} \
+      "$top/tests/servers/lprng.sh" start "$WORK/lprng" "$p" >"$WORK/lprng.start" 2>&1 || rc=$?
+    if [ $rc = 0 ]; then
+      LPRNG_PORT=$p
+      return 0
+    fi
+    [ $rc = 77 ] && break             # the package cannot be had: no use trying another port
+  done
+  log "run.sh: LPRng did not start, its burst rows are skipped: $(tail -n 1 "$WORK/lprng.start")"
+  return 1
+}
+
+burst_lprng_stop() {
+  "$top/tests/servers/lprng.sh" stop "$WORK/lprng" >/dev/null 2>&1 || true
+  LPRNG_PORT=""
+}
+
+# burst_delivered CASE QUEUE: how many of the BURST_N jobs the server holds byte for byte
+# (their multiset of sizes and checksums, or of data files, equals the inputs').
+burst_delivered() {
+  local i n
+  for i in $(seq 1 50); do
+    if [ "$1" = burst-sink ]; then
+      [ "$(grep -c "^queue=$2 " "$WORK/results" 2>/dev/null)" -ge $BURST_N ] && break
+    else
+      n=$(grep -L '^incoming_pid=' "$WORK/lprng/spool/lp"/hf* 2>/dev/null | wc -l)
+      [ "$n" -ge $BURST_N ] && break
+    fi
+    sleep 0.2
+  done
+  if [ "$1" = burst-sink ]; then
+    awk -v q="queue=$2" '$1 == q { print $2, $3 }' "$WORK/results" | sed 's/bytes=//; s/hash=//'
+  else
+    for f in "$WORK/lprng/spool/lp"/df*; do
+      [ -f "$f" ] && echo "$(stat -c %s "$f") $("$BIN/lpd-sink" -H "$f" | awk '{print $2}')"
+    done
+  fi | sort | comm -12 - "$WORK/burst.want" | wc -l
+}
+
+# burst_run CASE KIND REP: one burst; appends a line to the burst CSV.
+burst_run() {
+  local case=$1 kind=$2 rep=$3 q port prog uri out got
+  SEQ=$((SEQ + 1))
+  q=$(printf 'b%04d' $SEQ)
+  port=$PORT
+  if [ "$case" = burst-lprng ]; then
+    burst_lprng_start || return 0
+    port=$LPRNG_PORT
+    q="lp"
+  fi
+  case $kind in
+    lpr) prog=$LPR; uri="lpr://127.0.0.1:$port/$q?snmp=off&reserve=none" ;;
+    lpd) prog=$CUPS_LPD; uri="lpd://127.0.0.1:$port/$q?snmp=no&reserve=none" ;;
+  esac
+  mkdir -p "$WORK/logs/$case-$kind-$rep"
+  out=$(python3 "$top/bench/burst.py" --prog "$prog" --uri "$uri" --jobs "$WORK/burst" \
+          --logs "$WORK/logs/$case-$kind-$rep" --count $BURST_N --env PATH=/usr/bin:/bin \
+          --env "TMPDIR=$SPOOL" --env "CUPS_CACHEDIR=$WORK/cache" --env PRINTER=bench \
+          --env CUPS_MAX_MESSAGE=2047 --env CONTENT_TYPE=application/octet-stream --env LANG=C) ||
+    true
+  got=$(burst_delivered "$case" "$q")
+  [ "$case" = burst-lprng ] && burst_lprng_stop
+  echo "$out" | awk -v t="$case" -v k="$kind" -v rep="$rep" -v got="$got" '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    END { printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d\n", t, k, rep, v["n"], v["ok"],
+            v["wall_s"], v["cpu_s"], v["user_s"], v["sys_s"], v["p50_s"], v["p95_s"], v["max_s"],
+            got }' >>"$BURST_CSV.tmp"
+  if [ "$got" != $BURST_N ] || ! echo "$out" | grep -q "ok=$BURST_N "; then
+    FAILS=$((FAILS + 1))
+    log "FAIL $case $kind (run $rep): $got of $BURST_N delivered byte for byte; $out"
+  fi
+}
+
+if [ -n "$CUPS_LPD" ] && [ -n "$BURST_CASES" ]; then
+  mkdir -p "$WORK/burst"
+  BSIZES=(4096 65536 524288 2097152 16384 1048576 300000 8388608)
+  for i in $(seq 1 $BURST_N); do
+    "$BIN/bench-run" -G "$WORK/burst/job-$i" "${BSIZES[$(((i - 1) % ${#BSIZES[@]}))]}"
+    echo "$(stat -c %s "$WORK/burst/job-$i")" \
+      "$("$BIN/lpd-sink" -H "$WORK/burst/job-$i" | awk '{print $2}')"
+  done | sort >"$WORK/burst.want"
+  log "== concurrency: $BURST_N jobs at once (4 KiB to 8 MiB), $REPEAT runs of each case," \
+    "ours and CUPS lpd in turn"
+  for rep in $(seq 1 "$REPEAT"); do
+    for c in $BURST_CASES; do
+      for k in lpr lpd; do
+        printf '  run %d/%d %-12s %s\n' "$rep" "$REPEAT" "$c" "$k" >&2
+        burst_run "$c" "$k" "$rep"
+      done
+    done
+  done
+fi
+mv "$BURST_CSV.tmp" "$BURST_CSV"
 kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null || true
 SINK_PID=""
 
@@ -334,6 +453,31 @@ get() {
   printf '%-22s %10s %20s %5s\n' test "ms median" "[min-max]" ok
   awk -F, 'NR > 1 && $2 == "trickle" {
       printf "%-22s %10.3f %20s %2d/%d\n", $1, $13, sprintf("[%.3f-%.3f]", $14, $15), $4, $3 }' "$CSV"
+
+  if [ "$(wc -l <"$BURST_CSV")" -gt 1 ]; then
+    echo
+    echo "Concurrency: $BURST_N jobs of 4 KiB to 8 MiB started at once (half stdin, half file),"
+    echo "medians of $REPEAT runs; wall = first start to last exit; CPU = user+sys of the"
+    echo "$BURST_N backends; p95 = of each job's own time"
+    printf '%-12s %-8s %8s %8s %8s %10s\n' test backend "wall s" "CPU s" "p95 s" delivered
+    burst_med() {  # burst_med CASE KIND COLUMN: median over the runs
+      awk -F, -v t="$1" -v k="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $1 == t && $2 == k { a[++n] = $col[c] }
+        END { if (!n) exit
+              for (i = 2; i <= n; i++) {
+                x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+              print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }' "$BURST_CSV"
+    }
+    for c in $BURST_CASES; do
+      for k in lpr lpd; do
+        [ -n "$(burst_med "$c" "$k" wall_s)" ] || continue
+        printf '%-12s %-8s %8.3f %8.3f %8.3f %10s\n' "$c" "$k" "$(burst_med "$c" "$k" wall_s)" \
+          "$(burst_med "$c" "$k" cpu_s)" "$(burst_med "$c" "$k" p95_s)" \
+          "$(awk -F, -v t="$c" -v k="$k" '$1 == t && $2 == k { s += $13; n += $4 }
+               END { print s "/" n }' "$BURST_CSV")"
+      done
+    done
+  fi
 
 # --- targets ---------------------------------------------------------------------------------
 B=${SIZE_MB}MiB
@@ -417,12 +561,25 @@ if [ -n "$CUPS_LPD" ]; then
     info "first byte at the sink, $c, trickled input (ms)" "$(get $c trickle latency_ms_median)"
   done
 fi
+if [ "$(wc -l <"$BURST_CSV")" -gt 1 ]; then
+  for c in $BURST_CASES; do
+    target "concurrency $c: wall time, lpr / CUPS lpd" \
+      "$(ratio "$(burst_med "$c" lpr wall_s)" "$(burst_med "$c" lpd wall_s)")" "<=" 0.8
+    target "concurrency $c: CPU in total, lpr / CUPS lpd" \
+      "$(ratio "$(burst_med "$c" lpr cpu_s)" "$(burst_med "$c" lpd cpu_s)")" "<=" 0.99
+    info "concurrency $c: p95 per job, lpr / CUPS lpd" \
+      "$(ratio "$(burst_med "$c" lpr p95_s)" "$(burst_med "$c" lpd p95_s)")"
+  done
+fi
 echo
-echo "CSV: $CSV (summary), $RUNS_CSV (every run); this report: $REPORT"
+echo "CSV: $CSV (summary), $RUNS_CSV (every run), $BURST_CSV (concurrency runs);" \
+  "this report: $REPORT"
 } | tee "$REPORT"
 ok_runs=$(awk -F, 'NR > 1 { n++; ok += $18 } END { printf "%d/%d", ok, n }' "$RUNS_CSV")
+ok_runs="$ok_runs runs; concurrency: $(awk -F, 'NR > 1 { n += $4; ok += $13 }
+  END { printf "%d/%d jobs", ok, n }' "$BURST_CSV")"
 if [ "$FAILS" -gt 0 ]; then
   echo "CORRECTNESS: $FAILS run(s) FAILED (exit code or bytes/checksum at the sink): $ok_runs ok"
   exit 1
 fi
-echo "CORRECTNESS: every job arrived byte for byte with exit 0 ($ok_runs runs)"
+echo "CORRECTNESS: every job arrived byte for byte with exit 0 ($ok_runs)"
