@@ -54,31 +54,13 @@ on_tick(void *ctx)
   lprSideChannelTick(&job->sc);
 }
 
-// 'core_mode()' - The core's mode for an option's.
-static lpd_mode_t
-core_mode(lpr_mode_t m)
-{
-  return (m == LPR_MODE_IMMEDIATE ? LPD_MODE_IMMEDIATE : m == LPR_MODE_SPOOLED ? LPD_MODE_SPOOLED
-                                                                               : LPD_MODE_AUTO);
-}
-
-// 'core_reserve()' - The core's source-port choice for an option's.
-static lpd_reserve_t
-core_reserve(lpr_reserve_t r)
-{
-  return (r == LPR_RESERVE_NONE ? LPD_RESERVE_NONE : r == LPR_RESERVE_RFC1179
-          ? LPD_RESERVE_RFC1179 : LPD_RESERVE_ANY);
-}
-
 // 'setup_where()' - The core job's printer, queue and behaviour from the URI and options.
 static void
 setup_where(lpr_job_t *job)
 {
   lpd_job_t *c = &job->core;
 
-  snprintf(c->host, sizeof(c->host), "%s", job->uri.host);
-  snprintf(c->queue, sizeof(c->queue), "%s", job->uri.queue);
-  c->port        = job->uri.port;
+  lprOptionsApply(&job->uri, &job->opt, c);
   c->resolve     = cups_resolve;
   c->resolved    = on_resolved;
   c->tick        = on_tick;
@@ -86,23 +68,9 @@ setup_where(lpr_job_t *job)
   c->file        = job->file;
   c->infd        = 0;
   c->copies      = job->copies;
-  c->manual_copies = job->opt.manual_copies;
-  c->banner      = job->opt.banner;
-  c->format      = job->opt.format;
-  c->ascii_only  = job->opt.charset == LPR_CHARSET_ASCII;
-  c->mode        = core_mode(job->opt.mode);
-  c->mode_source = job->opt.mode_source;
-  c->data_first  = job->opt.data_first;
-  c->reserve     = core_reserve(job->opt.reserve);
-  c->timeout     = job->opt.timeout;
-  c->contimeout  = job->opt.contimeout;
-  c->waitjob     = job->opt.waitjob;
-  c->polltime    = job->opt.polltime;
   c->in_class    = job->in_class;
   c->tmpdir      = job->tmpdir;
   c->cachedir    = job->cachedir;
-  c->zerocopy    = getenv("CUPS_LPR_NO_ZEROCOPY") == NULL;
-  c->sendfile_loopback = getenv("CUPS_LPR_SENDFILE_LOOPBACK") != NULL;
 }
 
 // 'lprJobSetup()' - The core job from cupsd's job, the URI and the options.

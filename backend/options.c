@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "options.h"
+#include "lpd-job.h"
 
 #include <cups/cups.h>
 #include <ctype.h>
@@ -401,4 +402,31 @@ lprParseJobOptions(const char *argv5, lpr_options_t *o, char *err, size_t errsiz
     o->mode_source = "job";
   cupsFreeOptions(n, opts);
   return (ok);
+}
+
+// 'lprOptionsApply()' - Where and how, from a parsed URI and its options, into a core job
+//                       (every front end: the backend and the printer application).
+void
+lprOptionsApply(const lpr_uri_t *u, const lpr_options_t *o, lpd_job_t *c)
+{
+  snprintf(c->host, sizeof(c->host), "%s", u->host);        // both 256 bytes
+  snprintf(c->queue, sizeof(c->queue), "%s", u->queue);
+  c->port          = u->port;
+  c->manual_copies = o->manual_copies;
+  c->banner        = o->banner;
+  c->format        = o->format;
+  c->ascii_only    = o->charset == LPR_CHARSET_ASCII;
+  c->mode          = o->mode == LPR_MODE_IMMEDIATE ? LPD_MODE_IMMEDIATE
+                   : o->mode == LPR_MODE_SPOOLED ? LPD_MODE_SPOOLED : LPD_MODE_AUTO;
+  c->mode_source   = o->mode_source;
+  c->data_first    = o->data_first;
+  c->reserve       = o->reserve == LPR_RESERVE_NONE ? LPD_RESERVE_NONE
+                   : o->reserve == LPR_RESERVE_RFC1179 ? LPD_RESERVE_RFC1179 : LPD_RESERVE_ANY;
+  c->timeout       = o->timeout;
+  c->contimeout    = o->contimeout;
+  c->waitjob       = o->waitjob;
+  c->polltime      = o->polltime;
+  // Diagnostics an administrator sets with SetEnv (README "How the bytes go out").
+  c->zerocopy          = getenv("CUPS_LPR_NO_ZEROCOPY") == NULL;
+  c->sendfile_loopback = getenv("CUPS_LPR_SENDFILE_LOOPBACK") != NULL;
 }

@@ -67,4 +67,7 @@ bool lprSetOption(lpr_options_t *o, const char *name, const char *value, const c
                   char *err, size_t errsize);
 const char *lprModeName(lpr_mode_t mode);
 
+struct lpd_job_s;
+void lprOptionsApply(const lpr_uri_t *u, const lpr_options_t *o, struct lpd_job_s *job);
+
 #endif // LPR_OPTIONS_H

@@ -185,22 +185,6 @@ on_snmp(void *ctx, lpr_snmp_event_t ev, const lpr_snmp_reply_t *reply)
   papplLogJob(d->job, PAPPL_LOGLEVEL_DEBUG, "SNMP: %d supplies reported", n);
 }
 
-// 'core_mode()' - The core's mode for an option's.
-static lpd_mode_t
-core_mode(lpr_mode_t m)
-{
-  return (m == LPR_MODE_IMMEDIATE ? LPD_MODE_IMMEDIATE : m == LPR_MODE_SPOOLED ? LPD_MODE_SPOOLED
-                                                                               : LPD_MODE_AUTO);
-}
-
-// 'core_reserve()' - The core's source-port choice for an option's.
-static lpd_reserve_t
-core_reserve(lpr_reserve_t r)
-{
-  return (r == LPR_RESERVE_NONE ? LPD_RESERVE_NONE : r == LPR_RESERVE_RFC1179
-          ? LPD_RESERVE_RFC1179 : LPD_RESERVE_ANY);
-}
-
 // 'setup_core()' - The core job from the printer's URI and options and the PAPPL job.
 static bool
 setup_core(deliver_t *d, const lpra_doc_t *doc)
@@ -219,30 +203,15 @@ setup_core(deliver_t *d, const lpra_doc_t *doc)
   }
   lpdLoopInit(&d->loop, -1);
   lpdJobInit(c, &d->loop);
-  snprintf(c->host, sizeof(c->host), "%s", u.host);       // both 256 bytes
-  snprintf(c->queue, sizeof(c->queue), "%s", u.queue);    // both 256 bytes
-  c->port          = u.port;
+  lprOptionsApply(&u, &o, c);
   c->tick          = on_tick;
   c->resolved      = on_resolved;
   c->ctx           = d;
   c->file          = doc->file;
   c->infd          = doc->file ? -1 : doc->infd;
   c->copies        = doc->copies < 1 ? 1 : doc->copies;
-  c->manual_copies = o.manual_copies;
-  c->banner        = o.banner;
-  c->format        = o.format;
-  c->mode          = core_mode(o.mode);
-  c->mode_source   = o.mode_source;
-  c->data_first    = o.data_first;
-  c->reserve       = core_reserve(o.reserve);
-  c->timeout       = o.timeout;
-  c->contimeout    = o.contimeout;
-  c->waitjob       = o.waitjob;
-  c->polltime      = o.polltime;
   c->tmpdir        = lpra_app.tmpdir;
   c->cachedir      = lpra_app.memodir;
-  c->zerocopy      = getenv("CUPS_LPR_NO_ZEROCOPY") == NULL;
-  c->sendfile_loopback = getenv("CUPS_LPR_SENDFILE_LOOPBACK") != NULL;
   snprintf(user, sizeof(user), "%s", u.user[0] ? u.user : papplJobGetUsername(d->job));
   if ((colon = strchr(user, ':')) != NULL)
     *colon = '\0';                      // user:password@ in the URI: never send the password
