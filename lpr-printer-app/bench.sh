@@ -24,7 +24,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/lpra-bench.XXXXXX")
 PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 
-port() { "$top_srcdir/tests/cupsd/cupsd.sh" freeport; }
+port() { "$top_srcdir/tests/cupsd/cupsd-ctl.sh" freeport; }
 ms_of() { date -d "$(sed -E 's/^. \[([^]]*)\].*/\1/' <<<"$1")" +%s%3N; }
 
 # The sink.

@@ -30,7 +30,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 TESTS=$top_srcdir/tests
-CUPSD_SH=$TESTS/cupsd/cupsd.sh
+CUPSD_SH=$TESTS/cupsd/cupsd-ctl.sh
 CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
 export LPD_PKGCACHE=${LPD_PKGCACHE:-$CACHE/pkgcache}
 BURST=${LOAD_BURST:-40}
@@ -66,27 +66,12 @@ free_port() {
   done
 }
 
-# ensure_cups_root: cups-lpd comes from package cups; fetch it into the cache when missing.
-ensure_cups_root() {
-  local dir=$CACHE/cups-root
-  [ -x /usr/lib/cups/daemon/cups-lpd ] && return 0
-  [ -n "${CUPS_LPR_CUPS_ROOT:-}" ] && return 0
-  if [ ! -x "$dir/root/usr/lib/cups/daemon/cups-lpd" ]; then
-    mkdir -p "$CACHE"
-    flock "$CACHE/.fetch.lock" "$CUPSD_SH" fetch "$dir" >"$WORK/cups-fetch.log" 2>&1 ||
-      FETCH_WHY=" (cupsd.sh fetch failed: $(tail -n 1 "$WORK/cups-fetch.log"))"
-  fi
-  [ -x "$dir/root/usr/lib/cups/daemon/cups-lpd" ] && export CUPS_LPR_CUPS_ROOT=$dir/root
-  return 0
-}
-
 # start_real NAME: start one server on a free port; ok, skip (package not to be had) or fail.
 start_real() {
   local name=$1 port rc=0 why
   port=$(free_port)
   if [ "$name" = cupslpd ]; then
-    FETCH_WHY=""
-    ensure_cups_root
+    ensure_cups_root cups-lpd
     CUPS_LPD_CUPSD_PORT=$(free_port) "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" \
       "$port" >"$WORK/$name.start" 2>&1 || rc=$?
   else

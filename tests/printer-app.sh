@@ -17,7 +17,7 @@ set -u
 APP=$top_builddir/lpr-printer-app/lpr-printer-app
 TESTS=$top_srcdir/tests/printer-app
 LPRNG_SH=$top_srcdir/tests/servers/lprng.sh
-CUPSD_SH=$top_srcdir/tests/cupsd/cupsd.sh
+CUPSD_SH=$top_srcdir/tests/cupsd/cupsd-ctl.sh
 export LPD_PKGCACHE=${LPD_PKGCACHE:-${HOME:-/root}/.cache/cups-lpr/pkgcache}
 APP_PID=""
 LPRNG_UP=no

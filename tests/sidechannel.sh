@@ -28,15 +28,17 @@ sc_answers() {
   done
 }
 
-# sc_run OUT JOBID URI [FILE]: the backend under sc-client, as cupsd runs it; stdin inherited.
+# sc_run OUT JOBID URI [FILE]: the backend under sc-client, as cupsd runs it (its TempDir,
+# CacheDir and cups-files.conf from cupsd_dirs: run as root, it gives root up to lp); stdin
+# inherited.
 sc_run() {
   local out=$1 id=$2 uri=$3
   shift 3
-  mkdir -p "$WORK/tmp" "$WORK/cache"
   env -i PATH=/usr/bin:/bin DEVICE_URI="$uri" TMPDIR="$WORK/tmp" CUPS_CACHEDIR="$WORK/cache" \
-    ${SAN_ENV:-} "$SC_CLIENT" 1500 -- "$BACKEND" "$uri" "$id" alice t 1 "" "$@" \
-    >"$out" 2>"$out.err"
+    CUPS_SERVERROOT="$WORK/serverroot" ${SAN_ENV:-} \
+    "$SC_CLIENT" 1500 -- "$BACKEND" "$uri" "$id" alice t 1 "" "$@" >"$out" 2>"$out.err"
 }
+cupsd_dirs
 
 # sc_then_term OUT RUNNER: once the answers are in, SIGTERM the backend that RUNNER (the
 # background sc_run) started, by PID: RUNNER's child is sc-client, whose child is the backend.
