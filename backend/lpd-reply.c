@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "lpd-reply.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,38 +24,10 @@
 static size_t
 utf8_len(const unsigned char *s, size_t avail)
 {
-  size_t   n;
-  unsigned cp;
+  unsigned cp = 0;
+  size_t   n = lprTextCharLen((const char *)s, avail, &cp);
 
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-  {
-    n  = 2;
-    cp = s[0] & 0x1fu;
-  }
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-  {
-    n  = 3;
-    cp = s[0] & 0x0fu;
-  }
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-  {
-    n  = 4;
-    cp = s[0] & 0x07u;
-  }
-  else
-    return (0);
-  if (avail < n)
-    return (0);
-  for (size_t i = 1; i < n; i ++)
-  {
-    if ((s[i] & 0xc0) != 0x80)
-      return (0);
-    cp = (cp << 6) | (s[i] & 0x3fu);
-  }
-  if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return (0);
-  return (n);
+  return (n > 1 && cp >= 0xa0 ? n : 0);
 }
 
 // 'text_len()' - Length of the text at s: printable ASCII, TAB, CR, LF and valid UTF-8

@@ -131,6 +131,18 @@ utf8_value(const unsigned char *s, size_t n)
   return (cp);
 }
 
+// 'lprTextCharLen()' - Length of the valid UTF-8 character at s (avail bytes), or 0; *cp gets
+//                      its code point.
+size_t
+lprTextCharLen(const char *s, size_t avail, unsigned *cp)
+{
+  size_t n = avail ? utf8_seq_len((const unsigned char *)s, avail) : 0;
+
+  if (n && cp)
+    *cp = utf8_value((const unsigned char *)s, n);
+  return (n);
+}
+
 // 'ascii_for()' - The 7-bit spelling of a character >= U+00A0 into out (NUL-terminated), and
 //                 its length, or 0: Latin-1 and Latin Extended-A letters lose their accents,
 //                 common punctuation its typography.

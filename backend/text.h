@@ -19,6 +19,7 @@
 
 size_t  lprTextCut(const char *s, size_t len, size_t max);
 size_t  lprTextClean(char *dst, size_t dstsize, const char *src, size_t srclen);
+size_t  lprTextCharLen(const char *s, size_t avail, unsigned *cp);
 size_t  lprTextAscii(char *dst, size_t dstsize, const char *src, size_t srclen);
 
 // A growable buffer with a hard cap: on failure it frees itself and stays unusable.
