@@ -150,7 +150,7 @@ close_conn(lpd_conn_t *conn, unsigned actions)
 static lpd_outcome_t
 verified(lpd_job_t *job, const lpd_conn_t *conn, lpd_result_t r, const lpd_decision_t *d)
 {
-  if (lpdJobVerify(job) == LPD_VERIFY_PRESENT)
+  if (lpdJobShown(job))
   {
     lprStatus("WARNING", "%s did not acknowledge the end of the job, but job %03d is in its "
               "queue: counted as sent", job->who, job->jobnum);

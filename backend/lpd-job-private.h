@@ -15,8 +15,6 @@
 #define LPD_CANCEL_REMOVE_MS    600     // query and removal while the spooler waits for us
 #define LPD_CODE_NOT_LPD        0x200   // lpd_attempt_t.code: the reply was not LPD at all
 
-typedef enum lpd_verify_e { LPD_VERIFY_UNKNOWN, LPD_VERIFY_ABSENT, LPD_VERIFY_PRESENT }
-  lpd_verify_t;
 
 // The outcome decision (lpd-job-outcome.c): what failed, and where.
 typedef struct lpd_attempt_s
@@ -69,7 +67,7 @@ void           lpdJobReport(lpd_job_t *job, const lpd_conn_t *conn, lpd_result_t
 void           lpdJobDone(lpd_job_t *job, lpd_conn_t *conn);
 
 // lpd-job-remote.c
-lpd_verify_t   lpdJobVerify(lpd_job_t *job);
+bool           lpdJobShown(lpd_job_t *job);
 void           lpdJobRemoveRemote(lpd_job_t *job, int budget_ms);
 lpd_outcome_t  lpdJobWaitRemote(lpd_job_t *job);
 void           lpdJobRememberRefusal(lpd_job_t *job);

@@ -128,20 +128,15 @@ list_queue(lpd_job_t *job, int timeout_ms, listing_t *l)
   return (got);
 }
 
-// 'lpdJobVerify()' - Ask the queue (on a new connection) whether our job is there: present
-//                    only when the listing positively shows it.
-lpd_verify_t
-lpdJobVerify(lpd_job_t *job)
+// 'lpdJobShown()' - Whether the queue listing (read on a new connection) positively shows our
+//                   job.  Not shown covers absent, unreadable, cut and ambiguous alike: after a
+//                   lost final ack each means "it may have printed" (the lost-ack rule).
+bool
+lpdJobShown(lpd_job_t *job)
 {
   listing_t l;
 
-  if (!list_queue(job, job->timeout * 1000, &l))
-    return (LPD_VERIFY_UNKNOWN);
-  if (l.st.found)
-    return (LPD_VERIFY_PRESENT);
-  // A cut listing, an unreadable one or an ambiguous match proves nothing either way.
-  return (l.whole && l.st.understood && !l.st.ambiguous ? LPD_VERIFY_ABSENT
-                                                        : LPD_VERIFY_UNKNOWN);
+  return (list_queue(job, job->timeout * 1000, &l) && l.st.found);
 }
 
 // 'lpdJobRemoveRemote()' - Ask the server to remove our job (RFC 1179 section 5.5), when it
