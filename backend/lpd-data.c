@@ -147,16 +147,18 @@ send_file_mapped(lpd_conn_t *c, int fd, off_t *offset, uint64_t *len)
 // 'lpdSendFile()' - Send len bytes of a file from offset.
 //
 // To a network peer with sendfile(2): the NIC takes the page cache's pages.  To a peer on this
-// host, from mmap(2) windows (above): on loopback the receiver copies every byte anyway, and
-// sendfile's page references cost more there than one copy.  Without zerocopy, or when neither
-// applies, pread(2)/send(2).
+// host, pread(2)/send(2): on loopback the receiver copies every byte anyway, sendfile's page
+// references cost more there than one copy, and the mmap(2) windows above, once the fastest
+// (bench/README.md), cost three times pread's CPU on a host where page-table updates are dear
+// (session 5: 512 MiB in 0.40 s of CPU against 0.12 s); they stay as an opt-in (mmap_local).
+// Without zerocopy, pread(2)/send(2) always.
 lpd_result_t
 lpdSendFile(lpd_conn_t *c, int fd, off_t offset, uint64_t len)
 {
   lpd_result_t r;
 
   c->step = LPD_STEP_DATA_SEND;
-  if (c->zerocopy && c->local_peer && len > 0 &&
+  if (c->zerocopy && c->local_peer && c->mmap_local && len > 0 &&
       ((r = send_file_mapped(c, fd, &offset, &len)) != LPD_OK || len == 0))
     return (r);
 #ifdef HAVE_SENDFILE

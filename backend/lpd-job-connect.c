@@ -190,11 +190,12 @@ lpdJobConnect(lpd_job_t *job, lpd_conn_t *conn)
   lprStatus("DEBUG", "Connected to %s from local port %d", a.name, a.lport);
   lprStatus("INFO", "Connected to printer %s", a.name);
   lpdConnInit(conn, a.fd, job->loop, job->timeout * 1000);
-  // Files go to a loopback peer from mmap windows (measured faster there than sendfile, see
-  // bench/README.md); the tests, which run on loopback, force the network path with this.
+  // Files go to a loopback peer with pread/send (measured faster there than sendfile and mmap,
+  // see bench/README.md); the tests, which run on loopback, force the network path with this.
   if (job->sendfile_loopback)
     conn->local_peer = false;
-  conn->zerocopy  = job->zerocopy;
+  conn->zerocopy   = job->zerocopy;
+  conn->mmap_local = job->mmap_loopback;
   conn->counter   = &job->progress.sent;
   job->sock_fd    = a.fd;
   job->connected  = true;

@@ -94,6 +94,7 @@ typedef struct lpd_job_s
   const char      *cachedir;            // the refusal memo
   bool            zerocopy;             // files: mmap windows / sendfile (else pread/send)
   bool            sendfile_loopback;    // files to this host with sendfile too (tests)
+  bool            mmap_loopback;        // files to this host from mmap windows (diagnostics)
   lpd_loop_t      *loop;                // every wait of the job
 
   // While running (front ends read these: side channel, status).

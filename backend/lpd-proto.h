@@ -76,8 +76,9 @@ typedef struct lpd_conn_s
   lpd_loop_t         own_loop;          // no inputs, no cancel: for a connection on its own
   int                timeout_ms;        // longest wait for any network progress
   _Atomic uint64_t   *counter;          // bumped with every data byte sent, or NULL
-  bool               zerocopy;          // files: sendfile(2), or mmap(2) to a local peer
-  bool               local_peer;        // the server is on this host (loopback): mmap, not sendfile
+  bool               zerocopy;          // files: sendfile(2) to a network peer
+  bool               local_peer;        // the server is on this host (loopback): no sendfile
+  bool               mmap_local;        // files to a local peer from mmap(2) windows (opt-in)
   lpd_step_t         step;              // step in progress or failed
   int                code;              // NACK octet
   char               text[LPD_NACK_TEXT_MAX]; // raw text the server sent after a NACK

@@ -429,4 +429,5 @@ lprOptionsApply(const lpr_uri_t *u, const lpr_options_t *o, lpd_job_t *c)
   // Diagnostics an administrator sets with SetEnv (README "How the bytes go out").
   c->zerocopy          = getenv("CUPS_LPR_NO_ZEROCOPY") == NULL;
   c->sendfile_loopback = getenv("CUPS_LPR_SENDFILE_LOOPBACK") != NULL;
+  c->mmap_loopback     = getenv("CUPS_LPR_MMAP_LOOPBACK") != NULL;
 }

@@ -220,6 +220,9 @@ run_case() {
   env=(-e PATH=/usr/bin:/bin -e "DEVICE_URI=$uri" -e "TMPDIR=$SPOOL" -e "CUPS_CACHEDIR=$WORK/cache"
        -e PRINTER=bench -e CUPS_MAX_MESSAGE=2047 -e CONTENT_TYPE=application/octet-stream
        -e LANG=C)
+  # BENCH_LPR_ENV="VAR=VALUE ...": extra environment for our backend only (A/B runs of the
+  # diagnostics in README "How the bytes go out", e.g. CUPS_LPR_MMAP_LOOPBACK=1).
+  if [ "$kind" = lpr ]; then for e in ${BENCH_LPR_ENV:-}; do env+=(-e "$e"); done; fi
   out=$("$BIN/bench-run" -a "$uri" "${env[@]}" -i "$WORK/$in" "${feed[@]}" -T "$SPOOL" \
           -l "$WORK/logs/$q-$case.log" -r "$WORK/results" -q "$q" -W 20 -k "$KILL_S" \
           -- "$prog" "${args[@]}")

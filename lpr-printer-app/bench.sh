@@ -21,6 +21,8 @@ B=$(cd "${1:-$top_srcdir/_build/x}" && pwd)
 RUNS=${2:-5}
 APP=$B/lpr-printer-app/lpr-printer-app
 W=$(mktemp -d "${TMPDIR:-/tmp}/lpra-bench.XXXXXX")
+chgrp lp "$W" 2>/dev/null || true
+chmod 0710 "$W"                         # like cupsd's spool directory: lp may enter
 PIDS=""
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$W"' EXIT
 
@@ -44,14 +46,26 @@ SIZE=$(stat -c %s "$W/big.ps")
 
 # backend_ms: one run of the backend as cupsd runs it, on a spool file cupsd has just written
 # (copied untimed, as PAPPL's is: both then send a file whose pages are still being written
-# back to disk); prints milliseconds.
+# back to disk); prints milliseconds.  Started as root, the backend does the job as lp (cupsd's
+# User), so the file is readable by group lp in a directory lp may enter, as cupsd's spool file
+# is.  A run that fails or delivers the wrong size stops the benchmark: a failed backend exits
+# in a few milliseconds, and timing it would give a false figure.
 backend_ms() {
-  local t0
+  local t0 ms rc=0 got
   cp "$W/big.ps" "$W/d00001-001"
+  chgrp lp "$W/d00001-001" 2>/dev/null || true
+  chmod 0640 "$W/d00001-001"
   t0=$(date +%s%N)
   env -i PATH=/usr/bin:/bin DEVICE_URI="$LPD" TMPDIR="$W" CUPS_CACHEDIR="$W" \
-    "$B/lpr" 1 bench big 1 "" "$W/d00001-001" 2>/dev/null
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+    "$B/lpr" 1 bench big 1 "" "$W/d00001-001" 2>"$W/backend.err" || rc=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  got=$(find "$SINK" -type f -name 'dfA*' -printf '%s\n' 2>/dev/null | head -1)
+  if [ $rc != 0 ] || [ "$got" != "$SIZE" ]; then
+    echo "bench.sh: the backend failed (exit $rc, $got of $SIZE bytes at the sink):" >&2
+    tail -n 3 "$W/backend.err" >&2
+    exit 1
+  fi
+  echo "$ms"
   rm -rf "$SINK"/job-* "$W/d00001-001"
 }
 

@@ -210,11 +210,6 @@ setup_core(deliver_t *d, const lpra_doc_t *doc)
   c->file          = doc->file;
   c->infd          = doc->file ? -1 : doc->infd;
   c->copies        = doc->copies < 1 ? 1 : doc->copies;
-  // pread/send, not the backend's mmap windows: in this many-threaded process each window's
-  // map and unmap costs more than the copy it saves.  Measured (lpr-printer-app/bench.sh, quiet
-  // machine, 107 MB spool file to a loopback server): 132 ms with mmap windows, 67 ms with
-  // pread/send, 92 ms with sendfile; the single-threaded backend sends it in 26 ms by mmap.
-  c->zerocopy      = false;
   c->tmpdir        = lpra_app.tmpdir;
   c->cachedir      = lpra_app.memodir;
   snprintf(user, sizeof(user), "%s", u.user[0] ? u.user : papplJobGetUsername(d->job));

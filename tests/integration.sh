@@ -173,14 +173,14 @@ case_big() {
   done
 }
 
-# zerocopy: files go out by sendfile(2), mmap(2) windows or pread/send, each byte-exact.
+# zerocopy: files go out by sendfile(2), pread/send or mmap(2) windows, each byte-exact.
 case_zerocopy() {
   need_big
   case_server zerocopy || return
   # Files (argv[6], the spool file) to a network peer go out with sendfile(2); on loopback the
-  # backend sends them from mmap(2) windows, so force the network path here and check it is the
-  # one taken.  Then the loopback path, and the pread/send fallback that CUPS_LPR_NO_ZEROCOPY
-  # forces (what a file that cannot be mapped gets).
+  # backend sends them with pread/send, so force the network path here and check it is the one
+  # taken.  Then the loopback path, the mmap(2) windows that CUPS_LPR_MMAP_LOOPBACK asks for,
+  # and CUPS_LPR_NO_ZEROCOPY (pread/send even to a network peer).
   for mode in spooled auto; do
     BACKEND_ENV="CUPS_LPR_SENDFILE_LOOPBACK=1" \
       run_backend "$WORK/sf-$mode" "$U?mode=$mode" 112 alice big 1 "" "$WORK/big" </dev/null
@@ -203,22 +203,30 @@ case_zerocopy() {
     strace_file() {
       local name=$1; shift
       env -i PATH=/usr/bin:/bin DEVICE_URI="$U?mode=spooled&snmp=no" TMPDIR="$WORK/tmp" "$@" \
-        ASAN_OPTIONS=detect_leaks=0 strace -f -qq -c -e trace=sendfile,pread64,mmap \
+        ASAN_OPTIONS=detect_leaks=0 strace -f -qq -C -e trace=sendfile,pread64,mmap \
         -o "$WORK/$name.strace" "$BACKEND" 115 alice t 1 "" "$WORK/big" </dev/null 2>"$WORK/$name.err"
       N=$((N + 1)); wait_jobs "$D" "$N"
     }
-    strace_file mm
+    # calls NAME SYSCALL: how many times the job made it (ld.so's own pread64 calls are a few
+    # dozen); windows NAME: its 1 MiB read-only shared mappings (the mmap windows).
+    calls() { awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$WORK/$1.strace"; }
+    windows() { grep -c '1048576, PROT_READ, MAP_SHARED' "$WORK/$1.strace" || true; }
+    strace_file lo
     check "loopback path: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
     rm -f "$(data_file "$D" "$N")"
-    # calls NAME SYSCALL: how many times the job made it (ld.so's own pread64 calls are a few dozen).
-    calls() { awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$WORK/$1.strace"; }
-    check "loopback path: no sendfile(2), no pread(2) of the data" \
-      sh -c "! grep -qw sendfile '$WORK/mm.strace' && [ $(calls mm pread64) -lt 100 ]"
-    check "loopback path: mmap(2) at least once per MiB" test "$(calls mm mmap)" -ge "$BIG"
-    strace_file nz CUPS_LPR_NO_ZEROCOPY=1
-    check "pread/send fallback: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
+    check "loopback path: pread(2) per 256 KiB, no sendfile(2), no mmap(2) windows" \
+      sh -c "[ $(calls lo pread64) -ge $((BIG * 4)) ] && ! grep -qw sendfile '$WORK/lo.strace' &&
+             [ $(windows lo) = 0 ]"
+    strace_file mm CUPS_LPR_MMAP_LOOPBACK=1
+    check "mmap windows: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
     rm -f "$(data_file "$D" "$N")"
-    check "pread/send fallback: pread(2) per 256 KiB, no sendfile(2)" \
+    check "mmap windows: no sendfile(2), no pread(2) of the data" \
+      sh -c "! grep -qw sendfile '$WORK/mm.strace' && [ $(calls mm pread64) -lt 100 ]"
+    check "mmap windows: a 1 MiB window per MiB" test "$(windows mm)" -ge "$BIG"
+    strace_file nz CUPS_LPR_NO_ZEROCOPY=1
+    check "no zerocopy: ${BIG} MB file bytes exact" cmp -s "$WORK/big" "$(data_file "$D" "$N")"
+    rm -f "$(data_file "$D" "$N")"
+    check "no zerocopy: pread(2) per 256 KiB, no sendfile(2)" \
       sh -c "[ $(calls nz pread64) -ge $((BIG * 4)) ] && ! grep -qw sendfile '$WORK/nz.strace'"
   fi
 }

@@ -267,10 +267,11 @@ make_file(size_t len, unsigned char **data)
 
 // 'check_send_file()' - Send a 3 MB file (offset 0 and 1000) and compare at the peer.
 //
-// zerocopy with a network peer is sendfile(2); with a loopback peer, mmap(2) windows (a
-// socketpair is neither: local_peer says which); without zerocopy, pread/send.
+// zerocopy with a network peer is sendfile(2); with a loopback peer, pread/send, or mmap(2)
+// windows when asked (a socketpair is neither: local_peer says which); without zerocopy,
+// pread/send.
 static void
-check_send_file(bool zerocopy, bool local_peer)
+check_send_file(bool zerocopy, bool local_peer, bool mmap_local)
 {
   enum { LEN = 3 * 1024 * 1024 + 17 };
   int              sv[2], fd;
@@ -287,6 +288,7 @@ check_send_file(bool zerocopy, bool local_peer)
   lpdConnInit(&c, sv[0], NULL, 5000);
   c.zerocopy = zerocopy;
   c.local_peer = local_peer;
+  c.mmap_local = mmap_local;
   c.counter = &counter;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 0, LEN), LPD_OK);
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 1000, LEN - 1000), LPD_OK);
@@ -308,9 +310,10 @@ check_send_file(bool zerocopy, bool local_peer)
 static void
 test_send_file(void)
 {
-  check_send_file(true, false);
-  check_send_file(true, true);
-  check_send_file(false, false);
+  check_send_file(true, false, false);
+  check_send_file(true, true, false);
+  check_send_file(true, true, true);
+  check_send_file(false, false, false);
 }
 
 // 'test_send_file_cut()' - A file cut short while it is being sent from mmap(2) windows: an
@@ -336,6 +339,7 @@ test_send_file_cut(void)
   pthread_create(&t, NULL, peer_read, &p);
   lpdConnInit(&c, sv[0], NULL, 5000);
   c.local_peer = true;
+  c.mmap_local = true;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 0, LEN), LPD_INPUT_ERROR);
   CU_ASSERT_EQUAL(c.err, EIO);
   shutdown(sv[0], SHUT_WR);
@@ -355,6 +359,7 @@ test_send_file_cut(void)
   pthread_create(&t, NULL, peer_read, &p);
   lpdConnInit(&c, sv[0], NULL, 5000);
   c.local_peer = true;
+  c.mmap_local = true;
   CU_ASSERT_EQUAL(lpdSendFile(&c, fd, 1024 * 1024, (uint64_t)cut), LPD_INPUT_ERROR);
   CU_ASSERT_EQUAL(c.err, EIO);
   shutdown(sv[0], SHUT_WR);
