@@ -80,6 +80,7 @@ mkdir -p "$BIN"
 for p in lpd-sink bench-run ref-copy; do
   gcc -O2 -Wall -Wextra -o "$BIN/$p" "$top/bench/$p.c" -lpthread
 done
+gcc -O2 -Wall -Wextra -o "$BIN/libcups-floor" "$top/bench/libcups-floor.c" -lcups
 
 # --- the CUPS lpd backend --------------------------------------------------------------------
 CUPS_LPD="" CUPS_LPD_VERSION=""
@@ -347,6 +348,7 @@ burst_run() {
   case $kind in
     lpr) prog=$LPR; uri="lpr://127.0.0.1:$port/$q?snmp=off&reserve=none" ;;
     lpd) prog=$CUPS_LPD; uri="lpd://127.0.0.1:$port/$q?snmp=no&reserve=none" ;;
+    floor) prog=$BIN/libcups-floor; uri="lpr://127.0.0.1:$port/$q" ;;  # sends nothing
   esac
   mkdir -p "$WORK/logs/$case-$kind-$rep"
   out=$(python3 "$top/bench/burst.py" --prog "$prog" --uri "$uri" --jobs "$WORK/burst" \
@@ -354,7 +356,8 @@ burst_run() {
           --env "TMPDIR=$SPOOL" --env "CUPS_CACHEDIR=$WORK/cache" --env PRINTER=bench \
           --env CUPS_MAX_MESSAGE=2047 --env CONTENT_TYPE=application/octet-stream --env LANG=C) ||
     true
-  got=$(burst_delivered "$case" "$q")
+  got=$BURST_N
+  [ "$kind" = floor ] || got=$(burst_delivered "$case" "$q")
   [ "$case" = burst-lprng ] && burst_lprng_stop
   echo "$out" | awk -v t="$case" -v k="$kind" -v rep="$rep" -v got="$got" '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
@@ -384,6 +387,8 @@ if [ -n "$CUPS_LPD" ] && [ -n "$BURST_CASES" ]; then
         burst_run "$c" "$k" "$rep"
       done
     done
+    # The floor: 40 starts of a program that only loads libcups (bench/libcups-floor.c).
+    case " $BURST_CASES " in *" burst-sink "*) burst_run burst-sink floor "$rep" ;; esac
   done
 fi
 mv "$BURST_CSV.tmp" "$BURST_CSV"
@@ -472,12 +477,12 @@ get() {
               print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }' "$BURST_CSV"
     }
     for c in $BURST_CASES; do
-      for k in lpr lpd; do
+      for k in lpr lpd floor; do
         [ -n "$(burst_med "$c" "$k" wall_s)" ] || continue
         printf '%-12s %-8s %8.3f %8.3f %8.3f %10s\n' "$c" "$k" "$(burst_med "$c" "$k" wall_s)" \
           "$(burst_med "$c" "$k" cpu_s)" "$(burst_med "$c" "$k" p95_s)" \
           "$(awk -F, -v t="$c" -v k="$k" '$1 == t && $2 == k { s += $13; n += $4 }
-               END { print s "/" n }' "$BURST_CSV")"
+               END { print (k == "floor") ? "(nothing)" : s "/" n }' "$BURST_CSV")"
       done
     done
   fi
@@ -573,6 +578,12 @@ if [ "$(wc -l <"$BURST_CSV")" -gt 1 ]; then
     info "concurrency $c: p95 per job, lpr / CUPS lpd" \
       "$(ratio "$(burst_med "$c" lpr p95_s)" "$(burst_med "$c" lpd p95_s)")"
   done
+  if [ -n "$(burst_med burst-sink floor wall_s)" ]; then
+    info "concurrency burst-sink: libcups floor (load and exit) / CUPS lpd, wall time" \
+      "$(ratio "$(burst_med burst-sink floor wall_s)" "$(burst_med burst-sink lpd wall_s)")"
+    info "concurrency burst-sink: libcups floor (load and exit) / CUPS lpd, CPU" \
+      "$(ratio "$(burst_med burst-sink floor cpu_s)" "$(burst_med burst-sink lpd cpu_s)")"
+  fi
 fi
 echo
 echo "CSV: $CSV (summary), $RUNS_CSV (every run), $BURST_CSV (concurrency runs);" \
