@@ -53,7 +53,7 @@ def start(args, i, env, keep):
     t0 = time.monotonic()
     # posix_spawn, as cupsd starts its backends (scheduler/process.c, USE_POSIX_SPAWN): glibc
     # spawns with CLONE_VM|CLONE_VFORK, so no copy of this interpreter's page tables is made
-    # and charged to the backend, which os.fork() did (about 10 ms of CPU per child here).
+    # and charged to the backend, which os.fork() did (about 14 ms of CPU per child here).
     # Every other descriptor of ours is close-on-exec (Python's default); dup2 clears it on 0-4.
     pid = os.posix_spawn(args.prog, argv, env, file_actions=[
         (os.POSIX_SPAWN_DUP2, infd, 0),
