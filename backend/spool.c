@@ -181,9 +181,10 @@ open_tmp(const char *dir, int *err)
   return (fd);
 }
 
-// 'write_all()' - Write a whole buffer to a file, looping over short writes and EINTR.
-static bool
-write_all(int fd, const void *buf, size_t len, int *err)
+// 'lprWriteAll()' - Write a whole buffer to a file, looping over short writes and EINTR; on
+//                   failure *err is the errno (EIO for a write that wrote nothing).
+bool
+lprWriteAll(int fd, const void *buf, size_t len, int *err)
 {
   const char *p = buf;
   ssize_t    n;
@@ -241,7 +242,7 @@ copy_rest(lpr_input_t *in, int fd, lpd_loop_t *loop, lpr_spool_info_t *info)
       info->err = errno;
       r = LPR_SPOOL_INPUT_ERROR;
     }
-    else if (n > 0 && !write_all(fd, buf, (size_t)n, &info->err))
+    else if (n > 0 && !lprWriteAll(fd, buf, (size_t)n, &info->err))
       r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
     else if (n == 0)
       in->eof = true;
@@ -284,7 +285,7 @@ lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop, lpr_spool_i
       return (LPR_SPOOL_NOSPACE);
     }
   }
-  if (in->held_len && !write_all(fd, in->held, in->held_len, &info->err))
+  if (in->held_len && !lprWriteAll(fd, in->held, in->held_len, &info->err))
   {
     r = nospace(info->err) ? LPR_SPOOL_NOSPACE : LPR_SPOOL_TMP_ERROR;
     goto error;

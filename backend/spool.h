@@ -47,6 +47,7 @@ void               lprInputStdin(lpr_input_t *in, int fd);
 void               lprInputClose(lpr_input_t *in);
 lpr_spool_result_t lprInputWait(lpr_input_t *in, lpd_loop_t *loop);
 lpr_spool_result_t lprInputHold(lpr_input_t *in, size_t max, lpd_loop_t *loop, int *err);
+bool               lprWriteAll(int fd, const void *buf, size_t len, int *err);
 lpr_spool_result_t lprInputSpool(lpr_input_t *in, const char *tmpdir, lpd_loop_t *loop,
                                  lpr_spool_info_t *info);
 

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "app.h"
 #include "pjl.h"
+#include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,24 +179,13 @@ job_copies(pappl_job_t *job)
   return (copies < 1 ? 1 : copies);
 }
 
-// 'write_all()' - Write a whole buffer, over short writes and EINTR.
+// 'write_all()' - Write a whole buffer (the core's lprWriteAll, errno not wanted here).
 static bool
 write_all(int fd, const void *buf, size_t len)
 {
-  const char *p = buf;
+  int err;
 
-  while (len > 0)
-  {
-    ssize_t n = write(fd, p, len);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return (false);
-    p   += n;
-    len -= (size_t)n;
-  }
-  return (true);
+  return (lprWriteAll(fd, buf, len, &err));
 }
 
 // 'copy_into()' - Append a file's bytes to fd.

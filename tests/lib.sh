@@ -353,3 +353,45 @@ submit() {
   lp -d "$q" -U alice -t "$title" "$@" 2>>"$WORK/lp.err" |
     sed -n "s/^request id is $q-\([0-9]*\) .*/\1/p"
 }
+
+# --- real LPD servers (tests/servers/*.sh) ---------------------------------------------------
+# real_servers_init: the servers' scripts and labels; PORT gets each started server's port,
+# STARTED the names to stop at the end (a half-started one too).  For the scripts that start
+# them (real-servers.sh, load.sh); others keep PORT for their own use.
+real_servers_init() {
+  declare -gA SCRIPT=([lprng]=lprng.sh [bsd]=bsdlpd.sh [cupslpd]=cups-lpd.sh)
+  declare -gA LABEL=([lprng]="LPRng lpd" [bsd]="BSD lpd" [cupslpd]=cups-lpd)
+  declare -gA PORT=()
+  STARTED=""
+}
+
+# start_real NAME WHAT: start one server on a free port; ok, skip (package not to be had: WHAT,
+# e.g. "every case", is what the skip skips) or fail.
+start_real() {
+  local name=$1 what=$2 port rc=0 why
+  port=$(free_port)
+  if [ "$name" = cupslpd ]; then
+    ensure_cups_root cups-lpd
+    CUPS_LPD_CUPSD_PORT=$(free_port) "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" \
+      "$port" >"$WORK/$name.start" 2>&1 || rc=$?
+  else
+    "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" "$port" >"$WORK/$name.start" 2>&1 ||
+      rc=$?
+  fi
+  case $rc in
+    0)
+      PORT[$name]=$port
+      STARTED="$STARTED $name"
+      ok "${LABEL[$name]}: started on 127.0.0.1:$port"
+      ;;
+    77)
+      why=$(grep -m1 '^SKIP:' "$WORK/$name.start" | cut -c7-)
+      skip "${LABEL[$name]}: $what: $why${FETCH_WHY:-}"
+      ;;
+    *)
+      STARTED="$STARTED $name"   # a half-started server is stopped all the same
+      fail "${LABEL[$name]}: start failed (exit $rc)"
+      sed 's/^/    /' "$WORK/$name.start"
+      ;;
+  esac
+}

@@ -37,10 +37,8 @@ BURST=${LOAD_BURST:-40}
 SOAK=${LOAD_SOAK:-1000}
 T0=$(date +%s)
 
-declare -A SCRIPT=([lprng]=lprng.sh [bsd]=bsdlpd.sh [cupslpd]=cups-lpd.sh)
-declare -A LABEL=([lprng]="LPRng lpd" [bsd]="BSD lpd" [cupslpd]=cups-lpd)
-declare -A PORT=()
-STARTED=""
+# (start_real, and the SCRIPT, LABEL, PORT and STARTED it fills: tests/lib.sh)
+real_servers_init
 USED_PORTS=" "
 
 # --- servers (as in real-servers.sh) ---------------------------------------------------------
@@ -64,36 +62,6 @@ free_port() {
     echo "$p"
     return 0
   done
-}
-
-# start_real NAME: start one server on a free port; ok, skip (package not to be had) or fail.
-start_real() {
-  local name=$1 port rc=0 why
-  port=$(free_port)
-  if [ "$name" = cupslpd ]; then
-    ensure_cups_root cups-lpd
-    CUPS_LPD_CUPSD_PORT=$(free_port) "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" \
-      "$port" >"$WORK/$name.start" 2>&1 || rc=$?
-  else
-    "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" "$port" >"$WORK/$name.start" 2>&1 ||
-      rc=$?
-  fi
-  case $rc in
-    0)
-      PORT[$name]=$port
-      STARTED="$STARTED $name"
-      ok "${LABEL[$name]}: started on 127.0.0.1:$port"
-      ;;
-    77)
-      why=$(grep -m1 '^SKIP:' "$WORK/$name.start" | cut -c7-)
-      skip "${LABEL[$name]}: burst and soak: $why${FETCH_WHY:-}"
-      ;;
-    *)
-      STARTED="$STARTED $name"
-      fail "${LABEL[$name]}: start failed (exit $rc)"
-      sed 's/^/    /' "$WORK/$name.start"
-      ;;
-  esac
 }
 
 # stop_real NAME: stop a server; its script fails when a process or mount is left.
@@ -359,7 +327,7 @@ soak_check() {
 # --- run -------------------------------------------------------------------------------------
 echo "note: $BURST burst jobs and $SOAK soak jobs per server ($JOBS_MB MB of job files)"
 for name in lprng bsd cupslpd; do
-  start_real "$name"
+  start_real "$name" "burst and soak"
 done
 for name in lprng bsd cupslpd; do
   [ -n "${PORT[$name]:-}" ] && burst "$name"
@@ -370,7 +338,7 @@ for name in lprng bsd; do
   if [ -n "${PORT[$name]:-}" ]; then
     stop_checked "$name"
     unset "PORT[$name]"
-    start_real "$name"
+    start_real "$name" "burst and soak"
   fi
 done
 # cups-lpd's cupsd still holds the burst's jobs: the soak's are counted apart.

@@ -35,40 +35,8 @@ SIZE=300000
 T0=$(date +%s)
 sample "$WORK/sample" "$SIZE"
 
-# --- servers ---------------------------------------------------------------------------------
-declare -A SCRIPT=([lprng]=lprng.sh [bsd]=bsdlpd.sh [cupslpd]=cups-lpd.sh)
-declare -A LABEL=([lprng]="LPRng lpd" [bsd]="BSD lpd" [cupslpd]=cups-lpd)
-declare -A PORT=()
-STARTED=""
-# start_real NAME: start one server on a free port; ok, skip (package not to be had) or fail.
-start_real() {
-  local name=$1 port rc=0 why
-  port=$(free_port)
-  if [ "$name" = cupslpd ]; then
-    ensure_cups_root cups-lpd
-    CUPS_LPD_CUPSD_PORT=$(free_port) "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" \
-      "$port" >"$WORK/$name.start" 2>&1 || rc=$?
-  else
-    "$TESTS/servers/${SCRIPT[$name]}" start "$WORK/$name" "$port" >"$WORK/$name.start" 2>&1 ||
-      rc=$?
-  fi
-  case $rc in
-    0)
-      PORT[$name]=$port
-      STARTED="$STARTED $name"
-      ok "${LABEL[$name]}: started on 127.0.0.1:$port"
-      ;;
-    77)
-      why=$(grep -m1 '^SKIP:' "$WORK/$name.start" | cut -c7-)
-      skip "${LABEL[$name]}: every case: $why${FETCH_WHY:-}"
-      ;;
-    *)
-      STARTED="$STARTED $name"   # a half-started server is stopped all the same
-      fail "${LABEL[$name]}: start failed (exit $rc)"
-      sed 's/^/    /' "$WORK/$name.start"
-      ;;
-  esac
-}
+# --- servers (start_real and the tables it fills: tests/lib.sh) ----------------------------
+real_servers_init
 
 # stop_real NAME: stop a server; its script fails when a process or mount is left.
 stop_real() {
@@ -385,7 +353,7 @@ waitjob_run() {
 
 # --- run -------------------------------------------------------------------------------------
 for name in lprng bsd cupslpd; do
-  start_real "$name"
+  start_real "$name" "every case"
 done
 
 for name in lprng bsd cupslpd; do
