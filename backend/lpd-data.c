@@ -148,10 +148,10 @@ send_file_mapped(lpd_conn_t *c, int fd, off_t *offset, uint64_t *len)
 //
 // To a network peer with sendfile(2): the NIC takes the page cache's pages.  To a peer on this
 // host, pread(2)/send(2): on loopback the receiver copies every byte anyway, sendfile's page
-// references cost more there than one copy, and the mmap(2) windows above, once the fastest
-// (bench/README.md), cost three times pread's CPU on a host where page-table updates are dear
-// (session 5: 512 MiB in 0.40 s of CPU against 0.12 s); they stay as an opt-in (mmap_local).
-// Without zerocopy, pread(2)/send(2) always.
+// references cost more there than one copy, and the mmap(2) windows above, the fastest on one
+// host, cost 2-3 times pread's CPU on another where page-table updates are dear (1 GiB: 0.83-0.87
+// s against 0.34-0.41 s, bench/README.md); they stay as an opt-in (mmap_local).  Without
+// zerocopy, pread(2)/send(2) always.
 lpd_result_t
 lpdSendFile(lpd_conn_t *c, int fd, off_t offset, uint64_t len)
 {

@@ -196,8 +196,8 @@ lpdJobConnect(lpd_job_t *job, lpd_conn_t *conn)
     conn->local_peer = false;
   conn->zerocopy   = job->zerocopy;
   conn->mmap_local = job->mmap_loopback;
-  conn->counter   = &job->progress.sent;
-  job->sock_fd    = a.fd;
-  job->connected  = true;
+  conn->counter    = &job->progress.sent;
+  job->sock_fd     = a.fd;
+  job->connected   = true;
   return (LPD_OUTCOME_OK);
 }

@@ -92,7 +92,7 @@ typedef struct lpd_job_s
   int             polltime;             // seconds between those polls
   const char      *tmpdir;              // spool files
   const char      *cachedir;            // the refusal memo
-  bool            zerocopy;             // files: mmap windows / sendfile (else pread/send)
+  bool            zerocopy;             // files to a network peer: sendfile (else pread/send)
   bool            sendfile_loopback;    // files to this host with sendfile too (tests)
   bool            mmap_loopback;        // files to this host from mmap windows (diagnostics)
   lpd_loop_t      *loop;                // every wait of the job

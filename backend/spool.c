@@ -182,7 +182,8 @@ open_tmp(const char *dir, int *err)
 }
 
 // 'lprWriteAll()' - Write a whole buffer to a file, looping over short writes and EINTR; on
-//                   failure *err is the errno (EIO for a write that wrote nothing).
+//                   failure *err (when err is not NULL) is the errno (EIO for a write that
+//                   wrote nothing).
 bool
 lprWriteAll(int fd, const void *buf, size_t len, int *err)
 {
@@ -196,7 +197,8 @@ lprWriteAll(int fd, const void *buf, size_t len, int *err)
       continue;
     if (n <= 0)
     {
-      *err = n < 0 ? errno : EIO;
+      if (err)
+        *err = n < 0 ? errno : EIO;
       return (false);
     }
     p   += n;

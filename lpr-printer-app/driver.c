@@ -179,15 +179,6 @@ job_copies(pappl_job_t *job)
   return (copies < 1 ? 1 : copies);
 }
 
-// 'write_all()' - Write a whole buffer (the core's lprWriteAll, errno not wanted here).
-static bool
-write_all(int fd, const void *buf, size_t len)
-{
-  int err;
-
-  return (lprWriteAll(fd, buf, len, &err));
-}
-
 // 'copy_into()' - Append a file's bytes to fd.
 static bool
 copy_into(int fd, const char *path)
@@ -201,7 +192,7 @@ copy_into(int fd, const char *path)
   {
     if (n < 0 && errno == EINTR)
       continue;
-    ok = n > 0 && write_all(fd, buf, (size_t)n);
+    ok = n > 0 && lprWriteAll(fd, buf, (size_t)n, NULL);
   }
   if (in >= 0)
     close(in);
@@ -240,8 +231,8 @@ print_pjl(pappl_job_t *job, pappl_pr_options_t *options)
                 lpra_app.tmpdir, strerror(errno));
     return (false);
   }
-  ok = hlen > 0 && tlen > 0 && write_all(fd, head, hlen)
-       && copy_into(fd, papplJobGetFilename(job)) && write_all(fd, tail, tlen);
+  ok = hlen > 0 && tlen > 0 && lprWriteAll(fd, head, hlen, NULL)
+       && copy_into(fd, papplJobGetFilename(job)) && lprWriteAll(fd, tail, tlen, NULL);
   close(fd);
   if (!ok)
     papplLogJob(job, PAPPL_LOGLEVEL_ERROR, "Unable to write the PJL-wrapped job to %s: %s",
