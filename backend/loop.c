@@ -7,8 +7,11 @@
 #include "clock.h"
 #include "loop.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define NS_PER_MS 1000000
 
@@ -31,6 +34,7 @@ lpdLoopAdd(lpd_loop_t *l, int fd, lpd_loop_cb_t cb, void *ctx)
   l->src[l->nsrc].cb     = cb;
   l->src[l->nsrc].ctx    = ctx;
   l->src[l->nsrc].paused = false;
+  l->src[l->nsrc].ended  = false;
   l->nsrc ++;
   return (true);
 }
@@ -157,7 +161,7 @@ fill(const lpd_loop_t *l, struct pollfd *p, const struct pollfd *want, int nwant
   *first_src = n;
   for (int i = 0; i < l->nsrc; i ++)
   {
-    p[n].fd      = l->src[i].paused ? -1 : l->src[i].fd;   // poll(2) skips a negative fd
+    p[n].fd      = l->src[i].paused || l->src[i].ended ? -1 : l->src[i].fd;   // poll(2) skips < 0
     p[n].events  = POLLIN;
     p[n].revents = 0;
     n ++;
@@ -165,9 +169,28 @@ fill(const lpd_loop_t *l, struct pollfd *p, const struct pollfd *want, int nwant
   return (n);
 }
 
+// 'at_end()' - Whether an input that poll(2) reported has nothing more to give: invalid, in
+//              error, or hung up with nothing left to read (a socket at end of file).
+static bool
+at_end(int fd, short revents)
+{
+  char c;
+
+  if (revents & (POLLNVAL | POLLERR))
+    return (true);
+  if (!(revents & POLLHUP))
+    return (false);
+  if (!(revents & POLLIN))
+    return (true);                      // hung up, and no data left
+  return (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0);  // a pipe (ENOTSOCK): read on
+}
+
 // 'dispatch()' - Run the callbacks of the inputs that poll(2) found ready.
 //
-// A callback may register or remove inputs, so each ready fd is looked up again by value.
+// A callback may register or remove inputs, so each ready fd is looked up again by value.  An
+// input that has hung up is polled no more once its callback has seen it: poll(2) would report
+// it at once for ever, and every wait would spin (cupsd closes its end of the side channel
+// when the filters exit, whatever the backend still has to wait for).
 static void
 dispatch(lpd_loop_t *l, const struct pollfd *p, int first, int count)
 {
@@ -179,6 +202,9 @@ dispatch(lpd_loop_t *l, const struct pollfd *p, int first, int count)
       if (l->src[s].fd == p[i].fd && !l->src[s].paused)
       {
         l->src[s].cb(l->src[s].ctx);
+        for (int t = 0; t < l->nsrc; t ++)        // the callback may have moved or removed it
+          if (l->src[t].fd == p[i].fd && at_end(p[i].fd, p[i].revents))
+            l->src[t].ended = true;
         break;
       }
   }

@@ -36,6 +36,7 @@ typedef struct lpd_loop_source_s        // one registered input
   lpd_loop_cb_t cb;
   void          *ctx;
   bool          paused;                 // registered, but not read for now
+  bool          ended;                  // hung up (or invalid): never polled again
 } lpd_loop_source_t;
 
 typedef enum lpd_wait_e                 // how a wait ended

@@ -52,7 +52,7 @@ static const row_t rows[] =
     "than printed twice: check the printer, then release it (lp -i JOB -H resume) or cancel "
     "it" },
   // The server does not speak LPD (an HTTP server, a TLS port, junk): the URI is wrong.
-  { LPD_NACK, ANY, ANY, LPD_CODE_NOT_LPD, LPD_OUTCOME_STOP,
+  { LPD_NACK, LPD_STEP_COMMAND, ANY, LPD_CODE_NOT_LPD, LPD_OUTCOME_STOP,
     LPD_ACT_ABANDON | KEPT | LPD_ACT_REPORT, "; check the host and port in the device URI" },
   // A stream failed after it took input we no longer hold: rerun, spooled.
   { LPD_NACK, ANY, 1, ANY, LPD_OUTCOME_RETRY_CURRENT,
@@ -101,10 +101,13 @@ matches(const row_t *row, const lpd_attempt_t *a)
 }
 
 // 'kept()' - Whether the server may hold a control file of this attempt without its data.
+//
+// Control first, it has one from CONTROL_END on.  Data first, the control file goes last: only
+// its own step can leave one (every data step comes before it, whatever the enum's order says).
 static bool
 kept(const lpd_attempt_t *a)
 {
-  return (a->step >= LPD_STEP_CONTROL_END || (a->step == LPD_STEP_DATA && a->data_first));
+  return (a->data_first ? a->step == LPD_STEP_CONTROL_END : a->step >= LPD_STEP_CONTROL_END);
 }
 
 // 'lpdOutcomeDecide()' - The outcome and actions for an attempt's end (pure: no I/O).
@@ -161,6 +164,19 @@ verified(lpd_job_t *job, const lpd_conn_t *conn, lpd_result_t r, const lpd_decis
   return (d->outcome);
 }
 
+// 'lpdJobNotLpd()' - Whether the server's first reply shows it does not speak LPD at all (an
+//                   HTTP status line, a TLS alert, junk); reply receives the verdict.
+//
+// Only the reply to the receive-job command can say so: a server that acknowledged it speaks
+// LPD, and a later refusal with odd text (Latin-1, an escape) is a refusal, whose outcome
+// (retry, rerun, fail) must not become "stop the queue, the URI is wrong".
+bool
+lpdJobNotLpd(const lpd_conn_t *conn, lpd_reply_t *reply)
+{
+  return (conn->step == LPD_STEP_COMMAND && conn->code < 0x100 &&
+          lpdReplyClassifyNack(conn->code, conn->text, conn->textlen, reply) != LPD_REPLY_NACK);
+}
+
 // 'lpdJobOutcome()' - Decide what an attempt's end means, and carry the actions out.
 //
 // consumed: a zero-count stream has already taken input bytes we no longer hold.
@@ -171,8 +187,7 @@ lpdJobOutcome(lpd_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream, boo
   lpd_decision_t d;
   lpd_reply_t    reply;
 
-  if (r == LPD_NACK && conn->code < 0x100 &&
-      lpdReplyClassifyNack(conn->code, conn->text, conn->textlen, &reply) != LPD_REPLY_NACK)
+  if (r == LPD_NACK && lpdJobNotLpd(conn, &reply))
     a.code = LPD_CODE_NOT_LPD;
   d = lpdOutcomeDecide(&a);
 

@@ -8,6 +8,7 @@
 
 #include "lpd-job.h"
 #include "lpd-queue.h"
+#include "lpd-reply.h"
 #include "spool.h"
 
 #define LPD_PROGRESS_MS         1000
@@ -47,6 +48,7 @@ typedef struct lpd_decision_s
 
 lpd_decision_t lpdOutcomeDecide(const lpd_attempt_t *a);
 int            lpdOutcomeRows(void);
+bool           lpdJobNotLpd(const lpd_conn_t *conn, lpd_reply_t *reply);
 lpd_outcome_t  lpdJobOutcome(lpd_job_t *job, lpd_conn_t *conn, lpd_result_t r, bool stream,
                              bool consumed);
 

@@ -45,7 +45,10 @@ lpdJobSendData(lpd_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, int copi
     for (int i = 0; i < copies && r == LPD_OK; i ++)
       r = lpdSendFile(conn, in->fd, 0, (uint64_t)in->size);
   if (r != LPD_OK)
+  {
+    lprProgressStop(&job->progress);
     return (r);
+  }
   lprProgressTick(&job->progress, true);
   return (lpdEndFile(conn));
 }
@@ -84,10 +87,12 @@ lpdJobSendStream(lpd_job_t *job, lpd_conn_t *conn, const lpr_input_t *in, const 
   if ((r = lpdSubcommand(conn, LPD_SUB_DATA, 0, name)) != LPD_OK)
     return (r);
   lprProgressStart(&job->progress, -1, LPD_PROGRESS_MS);
-  if (in->held_len && (r = lpdSendBuffer(conn, in->held, in->held_len)) != LPD_OK)
+  if ((in->held_len && (r = lpdSendBuffer(conn, in->held, in->held_len)) != LPD_OK) ||
+      (r = lpdSendStream(conn, in->fd)) != LPD_OK)
+  {
+    lprProgressStop(&job->progress);
     return (r);
-  if ((r = lpdSendStream(conn, in->fd)) != LPD_OK)
-    return (r);
+  }
   lprProgressTick(&job->progress, true);
   return (lpdFinishStream(conn));
 }
@@ -118,8 +123,7 @@ report_nack(lpd_job_t *job, const lpd_conn_t *conn, const char *tail)
   char        text[300], verdict[400];
   lpd_reply_t reply;
 
-  if (conn->code < 0x100 &&
-      lpdReplyClassifyNack(conn->code, conn->text, conn->textlen, &reply) != LPD_REPLY_NACK)
+  if (lpdJobNotLpd(conn, &reply))
   {
     lpdReplyFormat(&reply, job->server[0] ? job->server : job->host, lpdStepName(conn->step),
                    verdict, sizeof(verdict));

@@ -293,7 +293,15 @@ lprProgressFormat(char *buf, size_t size, uint64_t sent, int64_t total, double s
   return ((size_t)n);
 }
 
-// 'lprProgressTick()' - Write a progress line if the interval has passed (or final is set).
+// 'lprProgressStop()' - The transfer is over (sent or failed): no more progress lines.
+void
+lprProgressStop(lpr_progress_t *p)
+{
+  p->started = false;
+}
+
+// 'lprProgressTick()' - Write a progress line if the interval has passed (or final is set: the
+//                       last line, after which the clock is stopped).
 bool
 lprProgressTick(lpr_progress_t *p, bool final)
 {
@@ -313,6 +321,8 @@ lprProgressTick(lpr_progress_t *p, bool final)
     return (false);
   p->last_ns = now;
   p->last_sent = sent;
+  if (final)
+    p->started = false;
   if (lprProgressFormat(text, sizeof(text), sent, final && p->total < 0 ? (int64_t)sent : p->total,
                         (double)(now - p->start_ns) / 1e9) == 0)
     return (false);

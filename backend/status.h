@@ -50,6 +50,7 @@ typedef struct lpr_progress_s
 
 void    lprProgressStart(lpr_progress_t *p, int64_t total, int interval_ms);
 bool    lprProgressTick(lpr_progress_t *p, bool final);
+void    lprProgressStop(lpr_progress_t *p);
 size_t  lprProgressFormat(char *buf, size_t size, uint64_t sent, int64_t total, double secs);
 
 #endif // LPR_STATUS_H

@@ -313,9 +313,10 @@ burst_lprng_stop() {
 }
 
 # burst_delivered CASE QUEUE: how many of the BURST_N jobs the server holds byte for byte
-# (their multiset of sizes and checksums, or of data files, equals the inputs').
+# (their multiset of sizes and checksums, or of data files, equals the inputs'), less one for
+# every job beyond BURST_N it holds (a duplicate), so that only an exact delivery counts BURST_N.
 burst_delivered() {
-  local i n
+  local i n held
   for i in $(seq 1 50); do
     if [ "$1" = burst-sink ]; then
       [ "$(grep -c "^queue=$2 " "$WORK/results" 2>/dev/null)" -ge $BURST_N ] && break
@@ -331,7 +332,10 @@ burst_delivered() {
     for f in "$WORK/lprng/spool/lp"/df*; do
       [ -f "$f" ] && echo "$(stat -c %s "$f") $("$BIN/lpd-sink" -H "$f" | awk '{print $2}')"
     done
-  fi | sort | comm -12 - "$WORK/burst.want" | wc -l
+  fi | sort >"$WORK/burst.held"
+  held=$(wc -l <"$WORK/burst.held")
+  n=$(comm -12 "$WORK/burst.held" "$WORK/burst.want" | wc -l)
+  echo $(( held > BURST_N ? n - (held - BURST_N) : n ))
 }
 
 # burst_run CASE KIND REP: one burst; appends a line to the burst CSV.

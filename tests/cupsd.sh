@@ -278,7 +278,8 @@ else
   printf '%%!PS-Adobe-3.0\n%%%%Pages: 1\n%%%%EndComments\n%%%%Page: 1 1\n/Helvetica findfont 24 scalefont setfont 72 720 moveto (cups-lpr) show showpage\n%%%%EOF\n' >"$WORK/doc.ps"
   id=$(submit pjl "PJL copies" -n 2 -o sides=two-sided-long-edge "$WORK/doc.ps")
   state=$(wait_final "$id")
-  check "PJL queue: job $id completed in cupsd (state $state)" [ "$state" = completed ] ||
+  check "PJL queue: job $id completed in cupsd (state $state)" [ "$state" = completed ]
+  [ "$state" = completed ] ||             # (check reports; this shows why)
     job_log "$id" | grep -E 'E \[|ERROR|exited|stopped' | head -10 | sed 's/^/    | /' 
   check "PJL queue: the PJL filter ran" job_has "$id" 'PJL: 2 copies, duplex 1'
   pjlfile=""

@@ -178,7 +178,7 @@ check "lpinfo -l -v: make-and-model and location of Office Laser" \
          grep -A6 'uri = lpr://$HOST/office' '$WORK/lpinfo' | grep -q 'location = Room 12'"
 check "lpinfo -v still lists the plain 'network lpr'" grep -qx 'network lpr' "$WORK/lpinfo-v"
 check "lpinfo -v lists nothing for the _ipp._tcp service" \
-  sh -c "! grep -q 'ipp/print' '$WORK/lpinfo-v'"
+  sh -c "! grep -q ':631/\\|ipp%2Fprint\\|ipp/print' '$WORK/lpinfo-v'"
 
 rc=0
 "$WEBUI_SH" "$CUPSD_PORT" lpr "$WORK/webui" >"$WORK/webui.out" 2>&1 || rc=$?

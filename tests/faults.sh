@@ -12,9 +12,10 @@ set -u
 sample "$WORK/small" 100000
 sample "$WORK/mid" 5000000
 
+FAULT_SEQ=0                             # the servers of the cases: f1, f2, ...
 # fault NAME EXPECTED_RC SERVER_OPTS... -- URI_SUFFIX [FILE|-]: one server, one job.
 fault() {
-  local name=$1 want=$2 srv=f$RANDOM
+  local name=$1 want=$2 srv=f$((++FAULT_SEQ))
   shift 2
   local opts=()
   while [ "$1" != -- ]; do opts+=("$1"); shift; done
@@ -32,7 +33,8 @@ fault() {
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   check "$name: exit $want (got $(rc_of "$out"), ${ms} ms)" [ "$(rc_of "$out")" = "$want" ]
   check "$name: exactly one ERROR line" [ "$(count_lines "$out" ERROR:)" = 1 ]
-  check "$name: lines bounded, reasons cleared" sh -c "$(declare -f lines_ok reasons_cleared); lines_ok '$out' && reasons_cleared '$out'"
+  check "$name: lines bounded" lines_ok "$out"
+  check "$name: reasons cleared" reasons_cleared "$out"
   check "$name: no temp file" no_temp_files
   sleep 0.3
   if [ -z "${ACKLOST:-}" ]; then

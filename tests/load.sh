@@ -30,8 +30,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 TESTS=$top_srcdir/tests
-CUPSD_SH=$TESTS/cupsd/cupsd-ctl.sh
-CACHE=${CUPS_LPR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/cups-lpr}
 export LPD_PKGCACHE=${LPD_PKGCACHE:-$CACHE/pkgcache}
 BURST=${LOAD_BURST:-40}
 SOAK=${LOAD_SOAK:-1000}
@@ -39,30 +37,6 @@ T0=$(date +%s)
 
 # (start_real, and the SCRIPT, LABEL, PORT and STARTED it fills: tests/lib.sh)
 real_servers_init
-USED_PORTS=" "
-
-# --- servers (as in real-servers.sh) ---------------------------------------------------------
-# port_unused PORT: no socket on this machine uses PORT, in any state (BSD lpd cannot bind a
-# port that still has TIME-WAIT connections).
-port_unused() {
-  local h
-  h=$(printf ':%04X' "$1")
-  ! awk -v h="$h" 'FNR > 1 && (substr($2, length($2) - 4) == h || substr($3, length($3) - 4) == h) {
-      f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
-# free_port: a port below the ephemeral range that nothing uses and this run has not handed out.
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))
-    [[ $USED_PORTS == *" $p "* ]] && continue
-    port_unused "$p" || continue
-    USED_PORTS="$USED_PORTS$p "
-    echo "$p"
-    return 0
-  done
-}
 
 # stop_real NAME: stop a server; its script fails when a process or mount is left.
 stop_real() {

@@ -8,12 +8,14 @@
 #include "loop.h"
 #include "unit.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 typedef struct counter_s                // an input's callback: reads a byte, counts
 {
   int fd;
-  int calls;
+  int calls;                            // bytes read
+  int runs;                             // times called
 } counter_t;
 
 // 'on_input()' - Read one byte of the input.
@@ -23,6 +25,7 @@ on_input(void *ctx)
   counter_t *c = ctx;
   char      b;
 
+  c->runs ++;
   if (read(c->fd, &b, 1) == 1)
     c->calls ++;
 }
@@ -46,7 +49,7 @@ static void
 test_inputs_served(void)
 {
   int           in[2], other[2], ticks = 0;
-  counter_t     c;
+  counter_t     c = { -1, 0, 0 };
   lpd_loop_t    l;
   struct pollfd want;
   int64_t       t0;
@@ -86,6 +89,37 @@ test_inputs_served(void)
     close(in[i]);
     close(other[i]);
   }
+}
+
+// 'test_hangup()' - An input whose peer hung up is served until its data is read, then
+//                   polled no more: a wait with a dead side channel must not spin.
+static void
+test_hangup(void)
+{
+  int        sv[2], p[2];
+  counter_t  c = { -1, 0, 0 }, d = { -1, 0, 0 };
+  lpd_loop_t l;
+
+  CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(p) == 0);
+  lpdLoopInit(&l, -1);
+  c.fd = sv[0];
+  d.fd = p[0];
+  CU_ASSERT_TRUE(lpdLoopAdd(&l, sv[0], on_input, &c));
+  CU_ASSERT_TRUE(lpdLoopAdd(&l, p[0], on_input, &d));
+  CU_ASSERT_EQUAL(write(sv[1], "ab", 2), 2);
+  CU_ASSERT_EQUAL(write(p[1], "ab", 2), 2);
+  close(sv[1]);
+  close(p[1]);
+  CU_ASSERT_TRUE(lpdLoopSleep(&l, 200));
+  CU_ASSERT_EQUAL(c.calls, 2);          // both bytes, then end of file: once more at most
+  CU_ASSERT_TRUE(c.runs <= 3);
+  CU_ASSERT_EQUAL(d.calls, 2);
+  CU_ASSERT_TRUE(d.runs <= 3);
+  lpdLoopPause(&l, sv[0], false);       // an owner resuming it does not bring it back
+  CU_ASSERT_TRUE(lpdLoopSleep(&l, 50));
+  CU_ASSERT_TRUE(c.runs <= 3);
+  close(sv[0]);
+  close(p[0]);
 }
 
 // 'test_cancel()' - The cancel fd and lpdLoopCancel() end every wait; a hold lets the
@@ -135,7 +169,7 @@ test_busy(void)
 {
   int        in[2], calls = 0;
   bool       ok = true;
-  counter_t  c;
+  counter_t  c = { -1, 0, 0 };
   lpd_loop_t l;
   int64_t    t0 = lprNowNs();
 
@@ -162,7 +196,7 @@ static void
 test_limits(void)
 {
   lpd_loop_t l;
-  counter_t  c = { -1, 0 };
+  counter_t  c = { -1, 0, 0 };
 
   lpdLoopInit(&l, -1);
   CU_ASSERT_FALSE(lpdLoopAdd(&l, -1, on_input, &c));
@@ -179,6 +213,7 @@ main(void)
   CU_TestInfo tests[] =
   {
     { "inputs served while waiting", test_inputs_served },
+    { "hung-up inputs are polled no more", test_hangup },
     { "cancel", test_cancel },
     { "busy transfer", test_busy },
     { "limits", test_limits },

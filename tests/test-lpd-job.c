@@ -304,7 +304,7 @@ test_modes(void)
       close(rd);
       CU_ASSERT_EQUAL(s.jobs, 1);
       CU_ASSERT_EQUAL(s.data_len, 40000);
-      CU_ASSERT_TRUE(s.data && !memcmp(s.data, bytes, 40000));
+      CU_ASSERT_TRUE(s.data && s.data_len == 40000 && !memcmp(s.data, bytes, 40000));
       CU_ASSERT_PTR_NOT_NULL(strstr(s.control, "Palice\n"));
       CU_ASSERT_PTR_NOT_NULL(strstr(s.control, "Jreport\n"));
       CU_ASSERT_PTR_NOT_NULL(strstr(s.control, "ldfA123client\n"));

@@ -283,7 +283,9 @@ test_progress(void)
   CU_ASSERT_STRING_EQUAL(buf, "Sent 0 B of 0 B (100%)");
 }
 
-// 'tick_fn()' - Ticks inside the interval write nothing; a final tick always writes.
+// 'tick_fn()' - Ticks inside the interval write nothing; a final tick always writes, once:
+//               after it (or after a stop: a failed transfer) the clock writes nothing more,
+//               however long the job then waits (waitjob, verification, a rerun's spooling).
 static void
 tick_fn(void)
 {
@@ -294,6 +296,12 @@ tick_fn(void)
   lprProgressTick(&p, false);
   lprProgressTick(&p, false);
   atomic_store(&p.sent, 1000);
+  lprProgressTick(&p, true);
+  lprProgressTick(&p, true);
+  lprProgressTick(&p, false);
+  lprProgressStart(&p, 1000, 1);
+  atomic_store(&p.sent, 10);
+  lprProgressStop(&p);
   lprProgressTick(&p, true);
 }
 
