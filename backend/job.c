@@ -101,7 +101,5 @@ lprJobRun(lpr_job_t *job)
   o = lpdJobRun(&job->core);
   lprSnmpFinish(&job->snmp, o == LPD_OUTCOME_CANCELED);
   lprSideChannelFinish(&job->sc, o == LPD_OUTCOME_OK);
-  lpdAddrFree(job->core.addrs);
-  job->core.addrs = NULL;
-  return (o);
+  return (o);                           // (lpdJobRun has freed the addresses)
 }

@@ -39,6 +39,22 @@ typedef struct deliver_s                // one delivery
 // the clock so that a restart does not reuse the numbers of jobs still held at the server.
 static atomic_uint next_jobnum;
 
+// A job the core says to send again later (the server dropped it, had no space, or stayed
+// unreachable for contimeout) is sent again here, as cupsd does with JobRetryInterval and
+// JobRetryLimit: PAPPL would abort it.  LPRA_RETRY_INTERVAL (seconds) changes the wait.
+#define LPRA_RETRY_LIMIT 5
+#define LPRA_RETRY_S     30
+
+// 'retry_ms()' - The wait before a job is sent again.
+static int
+retry_ms(void)
+{
+  const char *s = getenv("LPRA_RETRY_INTERVAL");
+  long       v  = s && *s ? strtol(s, NULL, 10) : LPRA_RETRY_S;
+
+  return ((int)(v >= 0 && v <= 3600 ? v : LPRA_RETRY_S) * 1000);
+}
+
 typedef struct reason_map_s             // an IPP printer-state-reasons keyword and PAPPL's bit
 {
   const char      *name;
@@ -276,13 +292,24 @@ lpraDeliver(pappl_job_t *job, const lpra_doc_t *doc)
     // One helper per run: lprSnmpFinish() below ends it.
     lprSnmpInit(&d->snmp, &d->loop, d->opt.snmp, d->opt.snmp_port, d->opt.community, on_snmp, d);
     o = lpdJobRun(&d->core);
-    lprSnmpFinish(&d->snmp, o == LPD_OUTCOME_CANCELED);
-    lpdAddrFree(d->core.addrs);
-    d->core.addrs = NULL;
+    lprSnmpFinish(&d->snmp, o == LPD_OUTCOME_CANCELED);    // (lpdJobRun freed the addresses)
     papplLogJob(job, PAPPL_LOGLEVEL_DEBUG, "LPD outcome: %s", lpdOutcomeName(o));
-    // A refusal of immediate mode is remembered: a rerun goes spooled.  A stream is gone.
-    if (o != LPD_OUTCOME_RETRY_CURRENT || doc->stream || papplJobIsCanceled(job) || runs >= 3)
+    // The file is still ours (a stream is gone): send it again, at once for a rerun (a refusal
+    // of immediate mode is remembered: it goes spooled), after the interval for a retry.
+    if ((o != LPD_OUTCOME_RETRY && o != LPD_OUTCOME_RETRY_CURRENT) || doc->stream ||
+        papplJobIsCanceled(job) || runs > LPRA_RETRY_LIMIT)
       break;
+    if (o == LPD_OUTCOME_RETRY)
+    {
+      papplLogJob(job, PAPPL_LOGLEVEL_WARN, "Sending the job again in %d s (attempt %d of %d)",
+                  retry_ms() / 1000, runs + 1, LPRA_RETRY_LIMIT + 1);
+      papplJobSetMessage(job, "Sending again in %d s", retry_ms() / 1000);
+      if (!lpdLoopSleep(&d->loop, retry_ms()))
+      {
+        o = LPD_OUTCOME_CANCELED;
+        break;
+      }
+    }
   }
   lprStatusReasonsClear();
   // The printer's own conditions that SNMP reported stay (as in CUPS) until a snapshot says

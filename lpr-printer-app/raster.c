@@ -120,6 +120,11 @@ lpraRasterStartJob(pappl_job_t *job, pappl_pr_options_t *options, pappl_device_t
   lpr_mode_t      mode;
   int             duplex = options->sides == PAPPL_SIDES_TWO_SIDED_LONG_EDGE ? 1
                            : options->sides == PAPPL_SIDES_TWO_SIDED_SHORT_EDGE ? 2 : 0;
+  const char      *format = papplJobGetFormat(job);
+  // PAPPL renders JPEG and PNG once per copy itself; only PWG raster and URF pages come once,
+  // for the printer's language to repeat (asking it for copies of a JPEG would square them).
+  int             copies = format && (!strcmp(format, "image/pwg-raster") ||
+                                      !strcmp(format, "image/urf")) ? options->copies : 1;
 
   (void)dev;
   if (!enc_lang(job, &lang) || !lpraPrinterMode(papplJobGetPrinter(job), &mode))
@@ -136,8 +141,8 @@ lpraRasterStartJob(pappl_job_t *job, pappl_pr_options_t *options, pappl_device_t
   }
   papplJobSetData(job, r);
   papplLogJob(job, PAPPL_LOGLEVEL_DEBUG, "Raster job %s (mode %s), %d copies, duplex %d",
-              r->stream ? "streamed" : "spooled", lprModeName(mode), options->copies, duplex);
-  if (!lpraEncStart(&r->enc, lang, r->fd, options->copies, duplex, papplJobGetName(job)))
+              r->stream ? "streamed" : "spooled", lprModeName(mode), copies, duplex);
+  if (!lpraEncStart(&r->enc, lang, r->fd, copies, duplex, papplJobGetName(job)))
   {
     lpraRasterEndJob(job, options, dev);    // PAPPL does not call it after a failed start
     return (false);

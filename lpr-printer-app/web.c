@@ -175,30 +175,38 @@ add_page(pappl_client_t *client, void *data)
 }
 
 // 'recreate()' - Apply a new device URI: the same printer (ID, name, driver) on a new URI.
-static pappl_printer_t *
-recreate(pappl_printer_t *printer, const char *uri, const char **status)
+//
+// PAPPL 1.3.1 cannot change a device URI in place, and papplPrinterDelete() frees the printer
+// at once: *printer becomes the new one, or, when it cannot be made, the old one made again
+// on its old URI (NULL only if even that fails).  Returns whether the URI changed.
+static bool
+recreate(pappl_printer_t **printer, const char *uri, const char **status)
 {
-  pappl_system_t  *system = papplPrinterGetSystem(printer);
-  int             id = papplPrinterGetID(printer);
+  pappl_system_t  *system = papplPrinterGetSystem(*printer);
+  int             id = papplPrinterGetID(*printer);
   char            name[128], driver[64], location[256], org[256], unit[256], geo[256];
+  char            old_uri[LPRA_URI_MAX];
   pappl_printer_t *np;
 
-  if (papplPrinterGetNumberOfActiveJobs(printer) > 0)
+  if (papplPrinterGetNumberOfActiveJobs(*printer) > 0)
   {
     *status = "The printer has active jobs: change its device URI when they are done.";
-    return (NULL);
+    return (false);
   }
-  snprintf(name, sizeof(name), "%s", papplPrinterGetName(printer));       // PAPPL: <128
-  snprintf(driver, sizeof(driver), "%s", papplPrinterGetDriverName(printer));
-  papplPrinterGetLocation(printer, location, sizeof(location));
-  papplPrinterGetOrganization(printer, org, sizeof(org));
-  papplPrinterGetOrganizationalUnit(printer, unit, sizeof(unit));
-  papplPrinterGetGeoLocation(printer, geo, sizeof(geo));
-  papplPrinterDelete(printer);
+  snprintf(old_uri, sizeof(old_uri), "%s", papplPrinterGetDeviceURI(*printer));
+  snprintf(name, sizeof(name), "%s", papplPrinterGetName(*printer));      // PAPPL: <128
+  snprintf(driver, sizeof(driver), "%s", papplPrinterGetDriverName(*printer));
+  papplPrinterGetLocation(*printer, location, sizeof(location));
+  papplPrinterGetOrganization(*printer, org, sizeof(org));
+  papplPrinterGetOrganizationalUnit(*printer, unit, sizeof(unit));
+  papplPrinterGetGeoLocation(*printer, geo, sizeof(geo));
+  papplPrinterDelete(*printer);
+  *printer = NULL;
   if ((np = papplPrinterCreate(system, id, name, driver, NULL, uri)) == NULL)
   {
     *status = create_error(errno);
-    return (NULL);
+    if ((np = papplPrinterCreate(system, id, name, driver, NULL, old_uri)) == NULL)
+      return (false);                   // gone: the caller sends the browser home
   }
   papplPrinterSetLocation(np, location);
   papplPrinterSetOrganization(np, org);
@@ -206,17 +214,19 @@ recreate(pappl_printer_t *printer, const char *uri, const char **status)
   if (geo[0])
     papplPrinterSetGeoLocation(np, geo);
   papplPrinterSetDNSSDName(np, name);
-  return (np);
+  *printer = np;
+  return (strcmp(papplPrinterGetDeviceURI(np), old_uri) != 0);
 }
 
-// 'queue_post()' - The LPD Queue page's form: check the new URI, then apply it.
-static pappl_printer_t *
-queue_post(pappl_client_t *client, pappl_printer_t *printer, char *uri, size_t urisize,
+// 'queue_post()' - The LPD Queue page's form: check the new URI, then apply it (*printer may
+//                  change: see recreate()).  Returns whether it changed.
+static bool
+queue_post(pappl_client_t *client, pappl_printer_t **printer, char *uri, size_t urisize,
            char *err, size_t errsize, const char **status)
 {
   cups_option_t   *form = NULL;
   int             num_form = papplClientGetForm(client, &form);
-  pappl_printer_t *np = NULL;
+  bool            changed = false;
 
   if (num_form == 0 || !papplClientIsValidForm(client, num_form, form))
     *status = "Invalid form submission.";
@@ -225,11 +235,11 @@ queue_post(pappl_client_t *client, pappl_printer_t *printer, char *uri, size_t u
     form_copy(uri, urisize, "device_uri", num_form, form);
     if (!lpraCheckURI(uri, NULL, NULL, err, errsize))
       *status = err;
-    else if ((np = recreate(printer, uri, status)) != NULL)
+    else if ((changed = recreate(printer, uri, status)))
       *status = "Device URI changed.";
   }
   cupsFreeOptions(num_form, form);
-  return (np);
+  return (changed);
 }
 
 // 'queue_page()' - A printer's LPD queue: its device URI, and a form to change it.
@@ -248,13 +258,17 @@ queue_page(pappl_client_t *client, void *data)
   snprintf(uri, sizeof(uri), "%s", papplPrinterGetDeviceURI(printer));
   if (papplClientGetMethod(client) == HTTP_STATE_POST)
   {
-    pappl_printer_t *np = queue_post(client, printer, uri, sizeof(uri), err, sizeof(err),
-                                     &status);
+    bool changed = queue_post(client, &printer, uri, sizeof(uri), err, sizeof(err), &status);
 
-    if (np)
+    if (!printer)
+    {
+      papplClientRespondRedirect(client, HTTP_STATUS_FOUND, "/");
+      return (true);
+    }
+    if (changed)
     {
       papplClientRespondRedirect(client, HTTP_STATUS_FOUND,
-                                 papplPrinterGetPath(np, NULL, path, sizeof(path)));
+                                 papplPrinterGetPath(printer, NULL, path, sizeof(path)));
       return (true);
     }
   }

@@ -61,7 +61,7 @@ app() { "$APP" "$1" -u "$SYS" "${@:2}"; }
 # start_app: the server on APP_PORT with its spool and state in WORK; waits for the port.
 start_app() {
   mkdir -p "$WORK/app"
-  CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp \
+  CUPS_LPR_SNMP_HELPER=$top_builddir/lpr-snmp LPRA_RETRY_INTERVAL=1 \
     "$APP" server -o server-port="$APP_PORT" -o listen-hostname=127.0.0.1 \
     -o spool-directory="$WORK/app/spool" -o state-file="$WORK/app/state" \
     -o log-file="$WORK/app/log" -o log-level=debug >"$WORK/app/stdout" 2>&1 &
@@ -194,6 +194,33 @@ if [ "$LPRNG_UP" = yes ] && want pdf; then
   check "raw driver: forwarded unchanged" cmp -s "$WORK/raw.bin" "$GOT"
   print_into_lprng "raw driver, PDF" raw "$WORK/doc.pdf" application/pdf
   check "raw driver: a PDF forwarded unchanged" cmp -s "$WORK/doc.pdf" "$GOT"
+fi
+
+# --- a job the server refuses for now (code 2, no space) is sent again, not aborted ------------
+# The first server takes one connection, refuses the control file with code 2 and exits; the
+# app waits LPRA_RETRY_INTERVAL (1 s here, 30 by default) and sends the job again, to a second
+# server on the same port.  (PAPPL would abort a job whose print callback fails.)
+if want retry; then
+  if start_server rfirst --nack=control:2 -n 1; then
+    rport=$PORT_rfirst
+    app add -d retryq -v "lpr://127.0.0.1:$rport/lp?reserve=none" -m pdf >/dev/null 2>&1
+    id=$(print_file retryq "$WORK/doc.pdf" application/pdf)
+    for _ in $(seq 1 100); do kill -0 "$PID_rfirst" 2>/dev/null || break; sleep 0.1; done
+    stop_server rfirst
+    start_server rsecond -p "$rport" || fail "retry: second server on port $rport"
+    state=$(wait_job retryq "$id")
+    check "retry: the refused job completed on the second attempt ($state)" \
+      [ "$state" = completed ]
+    check "retry: the log says it was sent again" \
+      grep -q "\[Job $id\] Sending the job again in 1 s (attempt 2 of 6)" "$WORK/app/log"
+    check "retry: byte-exact at the second server" \
+      cmp -s "$WORK/doc.pdf" "$(find "$DIR_rsecond" -name 'dfA*' | head -1)"
+    check "retry: the first server got the job's control file refused, no data" \
+      sh -c "! find '$DIR_rfirst' -name 'dfA*' | grep -q ."
+    stop_server rsecond
+  else
+    fail "retry: test LPD server did not start"
+  fi
 fi
 
 # rendered_ok PSFILE: ghostscript renders PSFILE at 300 dpi to the PWG raster's pixels.
