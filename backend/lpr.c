@@ -186,7 +186,13 @@ main(int argc, char *argv[])
   if (argc == 1)
   {
     puts("network lpr \"Unknown\" \"LPD/LPR queue (cups-lpr)\"");
-    lprDnssdList(LPR_DNSSD_TIMEOUT_MS);
+    fflush(stdout);
+    // cups-deviced runs a 0700 backend as root: become its User before reading what the
+    // network announces (DNS-SD TXT records), as a job does before it talks to a server.
+    if (lprPrivsDrop(false, getenv("CUPS_SERVERROOT"), NULL, err, sizeof(err)))
+      lprDnssdList(LPR_DNSSD_TIMEOUT_MS);
+    else
+      lprStatus("ERROR", "No DNS-SD discovery as root: %s", err);
     return (CUPS_BACKEND_OK);
   }
   if (argc != 6 && argc != 7)

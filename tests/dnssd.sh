@@ -132,6 +132,8 @@ discover "$WORK/found"
 echo "     backend with no arguments: exit $(cat "$WORK/found.rc") in $(cat "$WORK/found.ms") ms:"
 sed 's/^/       /' "$WORK/found.out"
 check "exit 0" [ "$(cat "$WORK/found.rc")" = 0 ]
+check "started as root, it browsed as cupsd's User ($(grep -m1 '^DEBUG: Running as' "$WORK/found.err"))" \
+  grep -Eq '^DEBUG: Running as [a-z_][a-z0-9_-]* \(uid [1-9]' "$WORK/found.err"
 check "the static line comes first" [ "$(head -n 1 "$WORK/found.out")" = "$STATIC" ]
 check "Office Laser: queue from rp, ty, usb_* device ID, note; no :515" \
   grep -qxF "$L1" "$WORK/found.out"
