@@ -9,6 +9,7 @@
 // until its answer is written, so answers keep their order.
 
 #include "config.h"
+#include "clock.h"
 #include "sidechannel.h"
 #include "status.h"
 #include "supplies.h"
@@ -74,6 +75,7 @@ answer(lpr_sc_t *sc, int cmd, cups_sc_status_t status, const char *data, int len
 static void
 wait_for_snmp(lpr_sc_t *sc)
 {
+  sc->wait_ns = lprNowNs();
   lpdLoopPause(sc->loop, sc->fd, true);
 }
 
@@ -225,12 +227,31 @@ lprSideChannelSnmp(void *ctx, lpr_snmp_event_t ev, const lpr_snmp_reply_t *reply
   }
 }
 
-// 'lprSideChannelTick()' - Answer a pending DRAIN_OUTPUT once the socket's send queue is empty.
+// 'lprSideChannelTick()' - Answer a pending DRAIN_OUTPUT once the socket's send queue is empty,
+//                          and what waits for an agent that is not being asked.
+//
+// The SNMP helper starts once the printer's address is known; until then (a name lookup or a
+// connect that keeps failing, for up to contimeout) nothing would answer a GET_DEVICE_ID or a
+// relayed SNMP request.  After LPR_SC_SNMP_WAIT_MS without a running helper they get what is
+// known: the device ID so far (empty), or an I/O error.  A running helper's own timeouts bound
+// the wait otherwise.
 void
 lprSideChannelTick(lpr_sc_t *sc)
 {
   int queued = 0;
 
+  if ((sc->devid_pending || sc->relay_cmd) && sc->snmp->fd < 0 &&
+      lprMsSince(sc->wait_ns) >= LPR_SC_SNMP_WAIT_MS)
+  {
+    if (sc->relay_cmd)
+      relay_answer(sc, NULL);
+    if (sc->devid_pending)
+    {
+      sc->devid_pending = false;
+      answer(sc, CUPS_SC_CMD_GET_DEVICE_ID, CUPS_SC_STATUS_OK, sc->snmp->device_id,
+             (int)strlen(sc->snmp->device_id));
+    }
+  }
   if (!sc->drain_pending)
     return;
   if (sc->core->sock_fd >= 0 && (ioctl(sc->core->sock_fd, SIOCOUTQ, &queued) < 0 || queued > 0))

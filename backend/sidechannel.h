@@ -12,6 +12,7 @@
 #define LPR_SIDECHANNEL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "loop.h"
 #include "lpd-job.h"
@@ -26,7 +27,10 @@ typedef struct lpr_sc_s
   bool            drain_pending;        // DRAIN_OUTPUT waits for the socket to drain
   bool            devid_pending;        // GET_DEVICE_ID waits for the first snapshot
   int             relay_cmd;            // SNMP_GET/SNMP_GET_NEXT waits for the agent, or 0
+  int64_t         wait_ns;              // when that wait began (lprNowNs)
 } lpr_sc_t;
+
+#define LPR_SC_SNMP_WAIT_MS 1000        // longest wait for an agent that is not being asked
 
 int  lprSideChannelOpen(void);
 void lprSideChannelInit(lpr_sc_t *sc, int fd, lpd_loop_t *loop, const lpd_job_t *core,
