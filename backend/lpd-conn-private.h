@@ -10,6 +10,9 @@
 
 #include <poll.h>
 
+#define COPY_BUF_SIZE (256 * 1024)      // read/send chunk (streams, files to a local peer):
+                                        // mapped in lpd-data.c, unmapped in lpd-conn.c
+
 lpd_result_t lpdConnWaitFds(lpd_conn_t *c, struct pollfd *want, int nwant, int timeout_ms);
 lpd_result_t lpdConnWrite(lpd_conn_t *c, const char *buf, size_t len, bool count,
                           int timeout_ms);

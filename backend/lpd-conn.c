@@ -20,7 +20,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define COPY_BUF_SIZE   (256 * 1024)    // must match lpd-data.c: the copy buffer is unmapped here
 #define NACK_QUIET_MS   1000            // stop reading a NACK text after this much silence
 #define ABORT_WAIT_MS   250             // best effort: the abort is sent between files only
 

@@ -19,7 +19,6 @@
 #  include <sys/sendfile.h>
 #endif
 
-#define COPY_BUF_SIZE   (256 * 1024)    // read/send chunk: streams, and files without mmap
 #define MAP_CHUNK       (1024 * 1024)   // mapped send to a loopback peer: window and send(2)
 #define SENDFILE_CHUNK  (1 << 30)
 

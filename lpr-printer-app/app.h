@@ -45,7 +45,7 @@ typedef enum lpra_lang_e
   LPRA_LANG_PS,                         // PostScript: raster as Level 2 images
   LPRA_LANG_PDF,                        // PDF: raster as image pages
   LPRA_LANG_PCL,                        // PCL 5 with a PJL job wrapper: raster as PCL raster
-  LPRA_LANG_RAW                         // anything forwarded unchanged; raster as PostScript
+  LPRA_LANG_RAW                         // anything forwarded unchanged; raster refused (no PDL)
 } lpra_lang_t;
 
 typedef struct lpra_driver_s            // what a driver name means
